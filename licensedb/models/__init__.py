@@ -1,0 +1,31 @@
+"""Catalogue models, one module per concept.
+
+- ``catalogue``: datasets, organisations, modalities, aliases, lineage
+- ``licences``: licences and the licence lines of a dataset (with their history of validity)
+- ``platforms``: source platforms and the verdicts of their terms
+- ``evidence``: evidence behind verdicts and facts, and claims made elsewhere
+- ``verdicts``: the curated per-use verdicts and the materialised effective verdicts
+"""
+
+from .catalogue import Alias, Dataset, Lineage, Modality, Organisation
+from .evidence import Claim, Evidence
+from .licences import DatasetLicence, Licence
+from .platforms import PlatformVerdict, SourcePlatform
+from .verdicts import Condition, DatasetVerdict, EffectiveVerdict
+
+__all__ = [
+    "Alias",
+    "Claim",
+    "Condition",
+    "Dataset",
+    "DatasetLicence",
+    "DatasetVerdict",
+    "EffectiveVerdict",
+    "Evidence",
+    "Licence",
+    "Lineage",
+    "Modality",
+    "Organisation",
+    "PlatformVerdict",
+    "SourcePlatform",
+]

@@ -1,0 +1,224 @@
+"""Feeding the verdict engine from the database and keeping the effective verdicts materialised.
+
+``load_catalogue`` reads what ``licensedb.verdicts`` needs in a fixed number of queries, whatever
+the number of datasets. ``refresh`` recomputes the stored effective verdicts of some datasets and
+everything derived from them; ``licensedb.signals`` calls it whenever a verdict, a platform's terms
+or the lineage changes, and ``deferred_refresh`` batches those calls (used while loading fixtures).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+from django.db import transaction
+
+from . import verdicts as engine
+from .models import Dataset, DatasetVerdict, EffectiveVerdict, Evidence, Lineage, SourcePlatform
+from .vocabulary import USE_KEYS
+
+logger = logging.getLogger(__name__)
+
+# Above this many datasets, reading the whole catalogue is cheaper than a long IN (...) list.
+_SUBSET_LIMIT = 500
+
+
+def _evidence_ref(evidence: Evidence) -> engine.EvidenceRef:
+    return engine.EvidenceRef(
+        id=evidence.pk,
+        url=evidence.url,
+        location=evidence.location,
+        accessed=evidence.accessed,
+        summary=evidence.summary,
+        confidence=evidence.confidence,
+        kind=evidence.kind,
+        reviewer=evidence.reviewer,
+    )
+
+
+def _record(verdict) -> engine.VerdictRecord:
+    return engine.VerdictRecord(
+        value=verdict.value,
+        conditions=tuple(sorted(c.slug for c in verdict.conditions.all())),
+        evidence=tuple(_evidence_ref(e) for e in sorted(verdict.evidence.all(), key=lambda e: e.key)),
+        note=verdict.note,
+    )
+
+
+def lineage_edges() -> list[tuple[int, int]]:
+    return list(Lineage.objects.values_list("child_id", "parent_id"))
+
+
+def _closure(start: Iterable[int], step: dict[int, list[int]]) -> set[int]:
+    seen = set(start)
+    frontier = list(seen)
+    while frontier:
+        frontier = [n for node in frontier for n in step.get(node, ()) if n not in seen]
+        seen.update(frontier)
+    return seen
+
+
+def load_catalogue(dataset_ids: Iterable[int] | None = None) -> tuple[engine.Catalogue, dict[int, str]]:
+    """The engine's view of the given datasets and all their ancestors (or of everything).
+
+    Returns the catalogue and a map from dataset id to slug. Runs a fixed number of queries.
+    """
+    edges = lineage_edges()
+    parents: dict[int, list[int]] = defaultdict(list)
+    for child, parent in edges:
+        parents[child].append(parent)
+
+    ids: set[int] | None = None
+    if dataset_ids is not None:
+        ids = _closure(dataset_ids, parents)
+        if len(ids) > _SUBSET_LIMIT:
+            ids = None
+
+    datasets = Dataset.objects.all() if ids is None else Dataset.objects.filter(pk__in=ids)
+    rows = list(datasets.values_list("pk", "slug", "name"))
+    slug_of = {pk: slug for pk, slug, _ in rows}
+
+    verdict_qs = DatasetVerdict.objects.prefetch_related("conditions", "evidence")
+    if ids is not None:
+        verdict_qs = verdict_qs.filter(dataset_id__in=ids)
+    own: dict[int, dict[tuple[str, str], engine.VerdictRecord]] = defaultdict(dict)
+    for verdict in verdict_qs:
+        own[verdict.dataset_id][(verdict.layer, verdict.use)] = _record(verdict)
+
+    through = Dataset.platforms.through.objects.all()
+    if ids is not None:
+        through = through.filter(dataset_id__in=ids)
+    platform_ids_of: dict[int, list[int]] = defaultdict(list)
+    for dataset_id, platform_id in through.values_list("dataset_id", "sourceplatform_id"):
+        platform_ids_of[dataset_id].append(platform_id)
+
+    platform_slug_of: dict[int, str] = {}
+    platforms: dict[str, engine.PlatformTerms] = {}
+    for platform in SourcePlatform.objects.prefetch_related("verdicts__conditions", "verdicts__evidence"):
+        platform_slug_of[platform.pk] = platform.slug
+        platforms[platform.slug] = engine.PlatformTerms(
+            slug=platform.slug,
+            name=platform.name,
+            terms_apply=platform.terms_apply,
+            verdicts={v.use: _record(v) for v in platform.verdicts.all()},
+        )
+
+    catalogue_datasets = {
+        slug: engine.DatasetTerms(
+            slug=slug,
+            name=name,
+            verdicts=own.get(pk, {}),
+            platforms=tuple(sorted(platform_slug_of[p] for p in platform_ids_of.get(pk, ()))),
+            parents=tuple(sorted(slug_of[p] for p in parents.get(pk, ()) if p in slug_of)),
+        )
+        for pk, slug, name in rows
+    }
+    return engine.Catalogue(datasets=catalogue_datasets, platforms=platforms), slug_of
+
+
+def explain(dataset: Dataset) -> dict[str, engine.Effective]:
+    """Every use's effective verdict for one dataset, with its layers and evidence."""
+    catalogue, _ = load_catalogue([dataset.pk])
+    return engine.evaluate(dataset.slug, catalogue)
+
+
+def explain_many(datasets: Iterable[Dataset]) -> dict[str, dict[str, engine.Effective]]:
+    """Like :func:`explain` for several datasets, in the same fixed number of queries."""
+    datasets = list(datasets)
+    catalogue, _ = load_catalogue([d.pk for d in datasets])
+    return {d.slug: engine.evaluate(d.slug, catalogue) for d in datasets}
+
+
+def _descendants(dataset_ids: Iterable[int]) -> set[int]:
+    children: dict[int, list[int]] = defaultdict(list)
+    for child, parent in lineage_edges():
+        children[parent].append(child)
+    return _closure(dataset_ids, children)
+
+
+def _datasets_on_platforms(platform_ids: Iterable[int]) -> set[int]:
+    through = Dataset.platforms.through.objects.filter(sourceplatform_id__in=list(platform_ids))
+    return set(through.values_list("dataset_id", flat=True))
+
+
+def _effective_row(dataset_id: int, results: dict[str, engine.Effective]) -> EffectiveVerdict:
+    row = EffectiveVerdict(dataset_id=dataset_id, decided_by={use: results[use].decided_by for use in USE_KEYS})
+    for use in USE_KEYS:
+        setattr(row, use, results[use].value)
+    return row
+
+
+def _cycle_row(dataset_id: int) -> EffectiveVerdict:
+    row = EffectiveVerdict(dataset_id=dataset_id, decided_by={use: "lineage-cycle" for use in USE_KEYS})
+    for use in USE_KEYS:
+        setattr(row, use, engine.UNCLEAR)
+    return row
+
+
+def refresh(dataset_ids: Iterable[int] | None = None, platform_ids: Iterable[int] = ()) -> int:
+    """Recompute and store the effective verdicts of the given datasets and their descendants.
+
+    With no arguments at all, recomputes the whole catalogue. Returns the number of rows written.
+    """
+    if dataset_ids is None and not platform_ids:
+        targets = None
+    else:
+        start = set(dataset_ids or ())
+        if platform_ids:
+            start |= _datasets_on_platforms(platform_ids)
+        if not start:
+            return 0
+        targets = _descendants(start)
+
+    catalogue, slug_of = load_catalogue(targets)
+    ids = list(slug_of) if targets is None else [pk for pk in targets if pk in slug_of]
+    rows = []
+    for pk in ids:
+        try:
+            rows.append(_effective_row(pk, engine.evaluate(slug_of[pk], catalogue)))
+        except engine.LineageCycleError as error:
+            logger.error("Effective verdicts of %s not computed: %s", slug_of[pk], error)
+            rows.append(_cycle_row(pk))
+    EffectiveVerdict.objects.bulk_create(
+        rows,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["dataset"],
+        update_fields=[*USE_KEYS, "decided_by", "computed_at"],
+    )
+    return len(rows)
+
+
+# --- batching -------------------------------------------------------------------------------
+
+_state = threading.local()
+
+
+@contextmanager
+def deferred_refresh():
+    """Collect refresh requests and run them once, when the outermost block exits."""
+    outer = getattr(_state, "pending", None) is None
+    if outer:
+        _state.pending = {"datasets": set(), "platforms": set()}
+    try:
+        yield
+    finally:
+        if outer:
+            pending, _state.pending = _state.pending, None
+            if pending["datasets"] or pending["platforms"]:
+                with transaction.atomic():
+                    refresh(pending["datasets"], pending["platforms"])
+
+
+def request_refresh(dataset_ids: Iterable[int] = (), platform_ids: Iterable[int] = ()) -> None:
+    """Refresh now, or at the end of the enclosing :func:`deferred_refresh` block."""
+    dataset_ids, platform_ids = set(dataset_ids), set(platform_ids)
+    pending = getattr(_state, "pending", None)
+    if pending is not None:
+        pending["datasets"] |= dataset_ids
+        pending["platforms"] |= platform_ids
+    elif dataset_ids or platform_ids:
+        refresh(dataset_ids, platform_ids)

@@ -1,0 +1,215 @@
+"""The product's vocabulary: uses, verdict values, layers and the enumerations of a catalogue entry.
+
+Everything here is plain Python so that the verdict engine, the models, the API and the tests share
+one definition. See ``../shared/domain.md`` for the meaning of each term.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class Use:
+    key: str
+    label: str
+    question: str
+    explanation: str
+
+
+USES: tuple[Use, ...] = (
+    Use(
+        "research",
+        "Research",
+        "May I use it for non-commercial research?",
+        "Non-commercial research: training and evaluating models and publishing the results.",
+    ),
+    Use(
+        "benchmark",
+        "Benchmark",
+        "May I evaluate a model on it and report the numbers?",
+        "Evaluation only: measuring a model on the data and reporting the scores.",
+    ),
+    Use(
+        "internal_commercial",
+        "Internal commercial R&D",
+        "May a company use it for internal R&D?",
+        "Research and development inside a company that does not ship to customers.",
+    ),
+    Use(
+        "commercial_training",
+        "Commercial training",
+        "May I train a model used in a commercial product?",
+        "Training a model that is used in a commercial product or service.",
+    ),
+    Use(
+        "model_release",
+        "Model release",
+        "May I publish weights trained on it?",
+        "Publishing the weights of a model trained on the data.",
+    ),
+    Use(
+        "redistribute_media",
+        "Redistribute media",
+        "May I share the videos, clips or frames?",
+        "Sharing copies of the videos, clips or frames with others.",
+    ),
+    Use(
+        "redistribute_metadata",
+        "Redistribute metadata",
+        "May I share the annotations, captions, features or URL lists?",
+        "Sharing the annotations, captions, pre-extracted features or URL / ID lists.",
+    ),
+    Use(
+        "derivative_dataset",
+        "Derivative dataset",
+        "May I publish a subset or a re-annotated version?",
+        "Publishing a subset, a re-annotation or a new dataset built from this one.",
+    ),
+)
+USE_KEYS: tuple[str, ...] = tuple(use.key for use in USES)
+USES_BY_KEY: dict[str, Use] = {use.key: use for use in USES}
+
+
+class UseChoice(models.TextChoices):
+    RESEARCH = "research", "Research"
+    BENCHMARK = "benchmark", "Benchmark"
+    INTERNAL_COMMERCIAL = "internal_commercial", "Internal commercial R&D"
+    COMMERCIAL_TRAINING = "commercial_training", "Commercial training"
+    MODEL_RELEASE = "model_release", "Model release"
+    REDISTRIBUTE_MEDIA = "redistribute_media", "Redistribute media"
+    REDISTRIBUTE_METADATA = "redistribute_metadata", "Redistribute metadata"
+    DERIVATIVE_DATASET = "derivative_dataset", "Derivative dataset"
+
+
+assert tuple(UseChoice.values) == USE_KEYS, "UseChoice must list the uses in USES order"
+
+
+class VerdictValue(models.TextChoices):
+    ALLOWED = "allowed", "Allowed"
+    CONDITIONAL = "conditional", "Conditional"
+    UNCLEAR = "unclear", "Unclear"
+    PROHIBITED = "prohibited", "Prohibited"
+
+
+# Ordered by risk: the most restrictive value wins.
+RISK: dict[str, int] = {
+    VerdictValue.ALLOWED: 0,
+    VerdictValue.CONDITIONAL: 1,
+    VerdictValue.UNCLEAR: 2,
+    VerdictValue.PROHIBITED: 3,
+}
+
+VERDICT_HELP: dict[str, str] = {
+    VerdictValue.ALLOWED: "The terms permit it.",
+    VerdictValue.CONDITIONAL: "Permitted if the listed conditions are met.",
+    VerdictValue.UNCLEAR: "The sources say nothing, or contradict each other.",
+    VerdictValue.PROHIBITED: "The terms forbid it.",
+}
+
+
+class Layer(models.TextChoices):
+    """Layers a curator records a verdict on. Inherited layers are computed, never stored."""
+
+    DATASET_TERMS = "dataset_terms", "Dataset terms"
+    CONTENT_TERMS = "content_terms", "Content terms"
+
+
+INHERITED_PREFIX = "inherited:"
+
+
+class LicenceLayer(models.TextChoices):
+    DATASET_TERMS = "dataset_terms", "Dataset terms"
+    CODE = "code", "Code licence"
+
+
+class LicenceCategory(models.TextChoices):
+    PERMISSIVE = "permissive", "Permissive"
+    COPYLEFT = "copyleft", "Copyleft / share-alike"
+    NON_COMMERCIAL = "non_commercial", "Non-commercial"
+    RESEARCH_ONLY = "research_only", "Research only"
+    CUSTOM = "custom", "Custom"
+    UNKNOWN = "unknown", "Unknown"
+
+
+LICENCE_TERMS: dict[str, str] = {
+    "commercial_use": "Commercial use",
+    "research_use": "Research use",
+    "modification": "Modification",
+    "distribution": "Distribution",
+    "redistribution": "Redistribution",
+    "derivatives": "Sharing derivatives",
+    "private_use": "Private use",
+    "model_training": "Model training",
+    "attribution": "Attribution",
+    "share_alike": "Share alike",
+    "agreement": "Signed or accepted agreement",
+    "notice": "Keep the licence notice",
+    "non_commercial": "Non-commercial use only",
+    "state_changes": "State changes",
+    "no_endorsement": "No endorsement",
+    "same_terms_downstream": "Same terms for recipients",
+}
+
+
+class Distribution(models.TextChoices):
+    VIDEO_FILES = "video_files", "Video files"
+    URL_LIST = "url_list", "URL or ID lists"
+    FEATURES = "features", "Pre-extracted features"
+    ANNOTATIONS_ONLY = "annotations_only", "Annotations only"
+
+
+class Access(models.TextChoices):
+    OPEN = "open", "Open download"
+    GATED = "gated", "Gated by agreement or form"
+    ON_REQUEST = "on_request", "On request"
+    UNAVAILABLE = "unavailable", "Not available"
+
+
+class Status(models.TextChoices):
+    AVAILABLE = "available", "Available"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    TAKEN_DOWN = "taken_down", "Taken down"
+
+
+class Publication(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Confidence(models.TextChoices):
+    HIGH = "high", "High: read in the primary source"
+    MEDIUM = "medium", "Medium: secondary or indirect source"
+    LOW = "low", "Low: inferred"
+
+
+class EvidenceKind(models.TextChoices):
+    LICENCE_FILE = "licence_file", "Licence file"
+    README = "readme", "README"
+    PROJECT_PAGE = "project_page", "Project page"
+    PAPER = "paper", "Paper"
+    TERMS_PAGE = "terms_page", "Terms page"
+    AGREEMENT = "agreement", "Licence agreement"
+    OTHER = "other", "Other"
+
+
+class ClaimSource(models.TextChoices):
+    HUGGINGFACE = "huggingface", "Hugging Face"
+    PAPERSWITHCODE = "paperswithcode", "Papers with Code"
+    GITHUB = "github", "GitHub"
+    OTHER = "other", "Other catalogue"
+
+
+class PlatformKind(models.TextChoices):
+    VIDEO_PLATFORM = "video_platform", "Video platform"
+    PHOTO_PLATFORM = "photo_platform", "Photo and video platform"
+    STOCK_FOOTAGE = "stock_footage", "Stock footage"
+    BROADCAST = "broadcast", "Films and broadcast"
+    OWN_RECORDINGS = "own_recordings", "Own recordings"
+    SOCIAL_MEDIA = "social_media", "Social media"
+    AI_GENERATED = "ai_generated", "AI-generated"
+    WEB = "web", "Other websites"
+
+
+def choice_values(choices: type[models.TextChoices]) -> list[str]:
+    return [value for value, _ in choices.choices]
