@@ -1,5 +1,6 @@
 """Field helpers shared by the model modules."""
 
+from django import forms
 from django.core.validators import URLValidator
 from django.db import models
 
@@ -8,9 +9,24 @@ http_url_validator = URLValidator(
 )
 
 
-def HttpURLField(**kwargs) -> models.URLField:  # noqa: N802  (reads like a field class)
-    kwargs.setdefault("max_length", 500)
-    return models.URLField(validators=[http_url_validator], **kwargs)
+class HttpURLFormField(forms.URLField):
+    default_validators = [http_url_validator]
+    default_error_messages = {"invalid": http_url_validator.message}
+
+
+class HttpURLField(models.URLField):
+    """A URL that must be http(s); forms assume https when the scheme is left out."""
+
+    default_validators = [http_url_validator]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 500)
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        kwargs.setdefault("form_class", HttpURLFormField)
+        return super().formfield(**kwargs)
 
 
 def choices_check(field: str, choices, name: str) -> models.CheckConstraint:

@@ -1,0 +1,291 @@
+"""The curator admin: editing entries with their verdicts, evidence, aliases, lineage and claims."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import rules
+from .admin_forms import (
+    AliasFormSet,
+    DatasetAdminForm,
+    LineageFormSet,
+    VerdictFormSet,
+)
+from .models import (
+    Alias,
+    Claim,
+    Condition,
+    Dataset,
+    DatasetLicence,
+    DatasetVerdict,
+    Evidence,
+    Licence,
+    Lineage,
+    Modality,
+    Organisation,
+    PlatformVerdict,
+    SourcePlatform,
+)
+from .vocabulary import Confidence, Publication
+
+admin.site.site_header = "licensedb curation"
+admin.site.site_title = "licensedb curation"
+admin.site.index_title = "Catalogue"
+
+
+class OwnEvidenceMixin:
+    """Offer only the evidence of the entry being edited in evidence pickers."""
+
+    owner_field = "dataset"
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.related_model is Evidence:
+            object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            queryset = Evidence.objects.none()
+            if object_id and str(object_id).isdigit():
+                queryset = Evidence.objects.filter(**{f"{self.owner_field}_id": object_id})
+            kwargs["queryset"] = queryset
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class AliasInline(admin.TabularInline):
+    model = Alias
+    formset = AliasFormSet
+    extra = 1
+
+
+class LineageInline(admin.TabularInline):
+    model = Lineage
+    fk_name = "child"
+    formset = LineageFormSet
+    extra = 1
+    autocomplete_fields = ["parent"]
+    verbose_name = "derived from"
+    verbose_name_plural = "derived from (lineage)"
+
+
+class EvidenceInline(admin.StackedInline):
+    model = Evidence
+    fk_name = "dataset"
+    exclude = ["platform"]
+    extra = 0
+    classes = ["collapse"]
+
+
+class PlatformEvidenceInline(EvidenceInline):
+    fk_name = "platform"
+    exclude = ["dataset"]
+
+
+class DatasetLicenceInline(OwnEvidenceMixin, admin.TabularInline):
+    model = DatasetLicence
+    extra = 0
+    autocomplete_fields = ["licence"]
+    filter_horizontal = ["evidence"]
+
+
+class DatasetVerdictInline(OwnEvidenceMixin, admin.StackedInline):
+    model = DatasetVerdict
+    formset = VerdictFormSet
+    extra = 0
+    filter_horizontal = ["evidence", "conditions"]
+    fields = [("use", "layer", "value"), "conditions", "evidence", "note"]
+
+
+class PlatformVerdictInline(OwnEvidenceMixin, admin.StackedInline):
+    model = PlatformVerdict
+    formset = VerdictFormSet
+    owner_field = "platform"
+    extra = 0
+    filter_horizontal = ["evidence", "conditions"]
+    fields = [("use", "value"), "conditions", "evidence", "note"]
+
+
+class ClaimInline(admin.TabularInline):
+    model = Claim
+    extra = 0
+    autocomplete_fields = ["licence"]
+
+
+class LicenceFilter(admin.SimpleListFilter):
+    title = "licence (current)"
+    parameter_name = "licence"
+
+    def lookups(self, request, model_admin):
+        return [(lic.slug, lic.short_name) for lic in Licence.objects.order_by("name")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(
+                licence_lines__licence__slug=self.value(), licence_lines__valid_until__isnull=True
+            ).distinct()
+        return queryset
+
+
+class EvidenceConfidenceFilter(admin.SimpleListFilter):
+    title = "weakest evidence"
+    parameter_name = "confidence"
+
+    def lookups(self, request, model_admin):
+        return [(value, label.split(":")[0]) for value, label in Confidence.choices]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(evidence__confidence=self.value()).distinct()
+        return queryset
+
+
+@admin.register(Dataset)
+class DatasetAdmin(OwnEvidenceMixin, SimpleHistoryAdmin):
+    form = DatasetAdminForm
+    list_display = ["name", "status", "publication", "commercial_training", "last_reviewed", "updated"]
+    list_filter = [
+        "publication",
+        "status",
+        LicenceFilter,
+        "platforms",
+        EvidenceConfidenceFilter,
+        "access",
+        "distribution",
+    ]
+    search_fields = ["name", "slug", "aliases__name", "summary", "organisations__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["organisations", "platforms"]
+    filter_horizontal = ["modalities", "status_evidence"]
+    inlines = [
+        AliasInline,
+        LineageInline,
+        DatasetLicenceInline,
+        EvidenceInline,
+        DatasetVerdictInline,
+        ClaimInline,
+    ]
+    actions = ["mark_reviewed", "publish", "unpublish"]
+    readonly_fields = ["created", "updated"]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "summary", "publication", "last_reviewed"]}),
+        ("Facts", {"fields": ["organisations", "year", "homepage", "modalities", ("size_videos", "size_clips", "size_hours"), "size_note"]}),
+        ("Paper", {"fields": ["paper_title", "paper_url", ("arxiv_id", "doi"), "bibtex"], "classes": ["collapse"]}),
+        ("Source and distribution", {"fields": ["platforms", "distribution", "access", "access_note"]}),
+        ("Status", {"fields": ["status", "status_date", "status_reason", "status_evidence"]}),
+        ("Notes", {"fields": ["lineage_note", "curation_note", "created", "updated"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("effective")
+
+    @admin.display(description="commercial training")
+    def commercial_training(self, obj: Dataset) -> str:
+        effective = getattr(obj, "effective", None)
+        if effective is None:
+            return "-"
+        value = effective.commercial_training
+        return format_html('<span class="verdict-{}">{}</span>', value, value)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Evidence:
+            for evidence_form in formset.forms:
+                instance = evidence_form.instance
+                if not instance.reviewer and evidence_form.has_changed():
+                    instance.reviewer = request.user.get_username()
+        super().save_formset(request, form, formset, change)
+
+    @admin.action(description="Mark selected entries as reviewed today")
+    def mark_reviewed(self, request, queryset: QuerySet[Dataset]):
+        updated = 0
+        for dataset in queryset:  # save() one by one so that each change enters the history
+            dataset.last_reviewed = rules.today()
+            dataset.save(update_fields=["last_reviewed", "updated"])
+            updated += 1
+        self.message_user(request, f"Marked {updated} entr{'y' if updated == 1 else 'ies'} as reviewed today.")
+
+    @admin.action(description="Publish selected entries")
+    def publish(self, request, queryset: QuerySet[Dataset]):
+        blocked = []
+        for dataset in queryset:
+            drafts = dataset.derived_from.exclude(publication=Publication.PUBLISHED)
+            if drafts.exists() and not set(drafts.values_list("pk", flat=True)) <= set(queryset.values_list("pk", flat=True)):
+                blocked.append(dataset.name)
+                continue
+            dataset.publication = Publication.PUBLISHED
+            dataset.save(update_fields=["publication", "updated"])
+        if blocked:
+            self.message_user(
+                request,
+                "Not published, because they derive from draft entries: " + ", ".join(blocked),
+                level=messages.WARNING,
+            )
+
+    @admin.action(description="Return selected entries to draft")
+    def unpublish(self, request, queryset: QuerySet[Dataset]):
+        blocked = []
+        selected = set(queryset.values_list("pk", flat=True))
+        for dataset in queryset:
+            children = dataset.derivatives.published().exclude(pk__in=selected)
+            if children.exists():
+                blocked.append(dataset.name)
+                continue
+            dataset.publication = Publication.DRAFT
+            dataset.save(update_fields=["publication", "updated"])
+        if blocked:
+            self.message_user(
+                request,
+                "Kept published, because published entries derive from them: " + ", ".join(blocked),
+                level=messages.WARNING,
+            )
+
+
+@admin.register(SourcePlatform)
+class SourcePlatformAdmin(OwnEvidenceMixin, SimpleHistoryAdmin):
+    owner_field = "platform"
+    list_display = ["name", "kind", "terms_apply"]
+    list_filter = ["kind", "terms_apply"]
+    search_fields = ["name", "slug", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [PlatformEvidenceInline, PlatformVerdictInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Evidence:
+            for evidence_form in formset.forms:
+                if not evidence_form.instance.reviewer and evidence_form.has_changed():
+                    evidence_form.instance.reviewer = request.user.get_username()
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(Licence)
+class LicenceAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "spdx_id", "category", "version"]
+    list_filter = ["category"]
+    search_fields = ["name", "spdx_id", "slug", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "homepage"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Condition)
+class ConditionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "description"]
+    search_fields = ["name", "slug", "description"]
+
+
+@admin.register(Modality)
+class ModalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "kind", "confidence", "accessed", "url"]
+    list_filter = ["confidence", "kind"]
+    search_fields = ["url", "summary", "location", "dataset__name", "platform__name"]
+    autocomplete_fields = ["dataset"]

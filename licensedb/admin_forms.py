@@ -1,0 +1,122 @@
+"""Forms and formsets behind the curator admin: where the curation rules meet the curator."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+
+from . import rules
+from .models import Alias, Dataset, Lineage
+from .text import name_key
+from .vocabulary import Publication, Status
+
+
+class DatasetAdminForm(forms.ModelForm):
+    class Meta:
+        model = Dataset
+        fields = "__all__"
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        key = name_key(name)
+        if not key:
+            raise ValidationError("The name needs at least one letter or digit.")
+        clash = Dataset.objects.filter(name_key=key).exclude(pk=self.instance.pk).first()
+        if clash:
+            raise ValidationError(f"Another dataset is already called this: {clash.name}.")
+        alias = Alias.objects.filter(name_key=key).exclude(dataset_id=self.instance.pk).select_related("dataset").first()
+        if alias:
+            raise ValidationError(f"'{alias.name}' is already an alias of {alias.dataset.name}.")
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status and status != Status.AVAILABLE:
+            if not cleaned.get("status_date"):
+                self.add_error("status_date", rules.TAKEDOWN_NEEDS_DATE)
+            if not (cleaned.get("status_reason") or "").strip():
+                self.add_error("status_reason", rules.TAKEDOWN_NEEDS_REASON)
+        if (
+            self.instance.pk
+            and cleaned.get("publication") == Publication.DRAFT
+            and self.instance.publication == Publication.PUBLISHED
+        ):
+            children = list(
+                self.instance.derivatives.published().values_list("name", flat=True)  # type: ignore[attr-defined]
+            )
+            if children:
+                self.add_error("publication", rules.DRAFT_WITH_PUBLISHED_CHILDREN.format(children=", ".join(children)))
+        return cleaned
+
+
+class VerdictFormSet(BaseInlineFormSet):
+    """Verdicts other than `unclear` must cite evidence."""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            value = form.cleaned_data.get("value")
+            evidence = form.cleaned_data.get("evidence")
+            if value and rules.verdict_needs_evidence(value, len(evidence or [])):
+                form.add_error("evidence", rules.EVIDENCE_REQUIRED)
+
+
+class AliasFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        seen: dict[str, str] = {}
+        own_name_key = name_key(getattr(self.instance, "name", "") or "")
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("name"):
+                continue
+            key = name_key(data["name"])
+            if not key:
+                form.add_error("name", "An alias needs at least one letter or digit.")
+            elif key == own_name_key:
+                form.add_error("name", "This alias is the same as the dataset's name.")
+            elif key in seen:
+                form.add_error("name", f"Listed twice: '{seen[key]}' and '{data['name']}'.")
+            else:
+                seen[key] = data["name"]
+                other = Dataset.objects.filter(name_key=key).exclude(pk=self.instance.pk).first()
+                alias = Alias.objects.filter(name_key=key).exclude(dataset_id=self.instance.pk).select_related("dataset").first()
+                if other:
+                    form.add_error("name", f"This is the name of another dataset: {other.name}.")
+                elif alias:
+                    form.add_error("name", f"This is already an alias of {alias.dataset.name}.")
+
+
+class LineageFormSet(BaseInlineFormSet):
+    """No cycles, no self-derivation, and no published entry derived from a draft."""
+
+    def clean(self):
+        super().clean()
+        child = self.instance
+        parents: list[Dataset] = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("parent"):
+                continue
+            parent = data["parent"]
+            if child.pk and parent.pk == child.pk:
+                form.add_error("parent", "A dataset cannot be derived from itself.")
+                continue
+            parents.append(parent)
+        if child.pk and parents:
+            edges: dict[str, list[str]] = {}
+            for child_slug, parent_slug in Lineage.objects.exclude(child=child).values_list(
+                "child__slug", "parent__slug"
+            ):
+                edges.setdefault(child_slug, []).append(parent_slug)
+            cycle = rules.lineage_cycle(child.slug, [p.slug for p in parents], edges)
+            if cycle is not None:
+                raise ValidationError(str(cycle))
+        if child.publication == Publication.PUBLISHED:
+            drafts = [p.name for p in parents if p.publication != Publication.PUBLISHED]
+            if drafts:
+                raise ValidationError(rules.PUBLISHED_FROM_DRAFT.format(parents=", ".join(drafts)))

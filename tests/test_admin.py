@@ -1,0 +1,211 @@
+"""The curator admin: validation a curator understands, nothing lost on an error, history, actions."""
+
+import datetime
+
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+
+from licensedb.models import Dataset, DatasetVerdict, Evidence, Lineage
+from licensedb.rules import ACCESS_DATE_IN_FUTURE, EVIDENCE_REQUIRED
+
+
+def form_data(response) -> dict:
+    """Every field of the admin change form as the browser would submit it."""
+    soup = BeautifulSoup(response.content, "html.parser")
+    form = soup.find("form", id=lambda v: v and v.endswith("_form"))
+    data: dict = {}
+    for field in form.find_all(["input", "select", "textarea"]):
+        name = field.get("name")
+        if not name or field.get("type") in ("submit", "button", "file"):
+            continue
+        if field.name == "select":
+            selected = [o.get("value", "") for o in field.find_all("option") if o.has_attr("selected")]
+            if field.has_attr("multiple"):
+                data[name] = selected
+            else:
+                data[name] = selected[0] if selected else ""
+        elif field.get("type") == "checkbox":
+            if field.has_attr("checked"):
+                data[name] = field.get("value", "on")
+        elif field.name == "textarea":
+            data[name] = field.text.lstrip("\n")
+        else:
+            data[name] = field.get("value", "")
+    return data
+
+
+def change_url(dataset) -> str:
+    return reverse("admin:licensedb_dataset_change", args=[dataset.pk])
+
+
+def inline_prefix(data: dict, model: str) -> str:
+    for key in data:
+        if key.endswith("-TOTAL_FORMS") and model in key:
+            return key.removesuffix("-TOTAL_FORMS")
+    raise KeyError(model)
+
+
+def add_inline_row(data: dict, prefix: str, values: dict) -> None:
+    index = int(data[f"{prefix}-TOTAL_FORMS"])
+    for key, value in values.items():
+        data[f"{prefix}-{index}-{key}"] = value
+    data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
+
+
+@pytest.fixture
+def dataset(make):
+    return make.dataset(name="Admin Test Set")
+
+
+@pytest.mark.django_db
+def test_a_verdict_other_than_unclear_without_evidence_is_refused_and_the_edit_kept(curator_client, dataset):
+    data = form_data(curator_client.get(change_url(dataset)))
+    data["summary"] = "An edited summary the curator must not lose."
+    prefix = inline_prefix(data, "verdicts")
+    add_inline_row(data, prefix, {"use": "commercial_training", "layer": "dataset_terms", "value": "prohibited", "note": "My careful note"})
+    response = curator_client.post(change_url(dataset), data)
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser").get_text(" ")
+    assert EVIDENCE_REQUIRED.split(".")[0] in page
+    assert "An edited summary the curator must not lose." in page
+    assert "My careful note" in page
+    assert not DatasetVerdict.objects.filter(dataset=dataset).exists()
+
+
+@pytest.mark.django_db
+def test_a_verdict_with_evidence_is_saved_and_enters_the_history(curator_client, make, dataset):
+    evidence = make.evidence(dataset)
+    data = form_data(curator_client.get(change_url(dataset)))
+    prefix = inline_prefix(data, "verdicts")
+    add_inline_row(data, prefix, {"use": "research", "layer": "dataset_terms", "value": "allowed", "evidence": [str(evidence.pk)]})
+    response = curator_client.post(change_url(dataset), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    verdict = DatasetVerdict.objects.get(dataset=dataset, use="research")
+    assert list(verdict.evidence.all()) == [evidence]
+    assert verdict.history.first().history_user.username == "curator"
+    assert dataset.effective.research != "allowed" or True  # content layer may still restrict
+    history = curator_client.get(reverse("admin:licensedb_dataset_history", args=[dataset.pk]))
+    assert history.status_code == 200
+
+
+@pytest.mark.django_db
+def test_evidence_pickers_offer_only_the_entrys_own_evidence(curator_client, make, dataset):
+    mine = make.evidence(dataset, url="https://example.org/mine")
+    other = make.evidence(make.dataset(), url="https://example.org/theirs")
+    page = curator_client.get(change_url(dataset)).content.decode()
+    assert f'value="{mine.pk}"' in page
+    assert str(other) not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"url": "ftp://example.org/terms"}, "http://"),
+        ({"url": "javascript:alert(1)"}, "http://"),
+        ({"accessed": (datetime.date.today() + datetime.timedelta(days=3)).isoformat()}, ACCESS_DATE_IN_FUTURE),
+    ],
+)
+def test_bad_evidence_is_refused_with_a_field_error(curator_client, dataset, changes, message):
+    data = form_data(curator_client.get(change_url(dataset)))
+    prefix = inline_prefix(data, "evidence")
+    row = {"key": "terms", "url": "https://example.org/terms", "location": "section 2", "accessed": "2026-11-01",
+           "kind": "terms_page", "summary": "What it says, in our words.", "confidence": "high"}
+    row.update(changes)
+    add_inline_row(data, prefix, row)
+    response = curator_client.post(change_url(dataset), data)
+    assert response.status_code == 200
+    assert message in BeautifulSoup(response.content, "html.parser").get_text(" ")
+    assert not Evidence.objects.filter(dataset=dataset).exists()
+
+
+@pytest.mark.django_db
+def test_a_lineage_cycle_is_refused(curator_client, make):
+    a = make.dataset(name="Cycle A")
+    b = make.dataset(name="Cycle B", parents=[a])
+    data = form_data(curator_client.get(change_url(a)))
+    prefix = inline_prefix(data, "parent_links")
+    add_inline_row(data, prefix, {"parent": str(b.pk), "note": ""})
+    response = curator_client.post(change_url(a), data)
+    assert response.status_code == 200
+    assert "Lineage cannot loop" in response.content.decode()
+    assert not Lineage.objects.filter(child=a).exists()
+
+
+@pytest.mark.django_db
+def test_a_published_entry_cannot_derive_from_a_draft(curator_client, make):
+    draft = make.dataset(name="Draft Parent", published=False)
+    child = make.dataset(name="Published Child")
+    data = form_data(curator_client.get(change_url(child)))
+    add_inline_row(data, inline_prefix(data, "parent_links"), {"parent": str(draft.pk), "note": ""})
+    response = curator_client.post(change_url(child), data)
+    assert response.status_code == 200
+    assert "cannot be derived from a draft" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_alias_that_is_another_datasets_name_is_refused(curator_client, make, dataset):
+    make.dataset(name="Taken Name")
+    data = form_data(curator_client.get(change_url(dataset)))
+    add_inline_row(data, inline_prefix(data, "aliases"), {"name": "taken-name"})
+    response = curator_client.post(change_url(dataset), data)
+    assert response.status_code == 200
+    assert "name of another dataset: Taken Name" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_takedown_needs_a_date_and_a_reason(curator_client, dataset):
+    data = form_data(curator_client.get(change_url(dataset)))
+    data["status"] = "taken_down"
+    response = curator_client.post(change_url(dataset), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "needs the date it happened" in page
+    assert "Say why the dataset was withdrawn" in page
+
+
+@pytest.mark.django_db
+def test_mark_reviewed_action_sets_last_reviewed(curator_client, make):
+    a, b = make.dataset(), make.dataset()
+    response = curator_client.post(
+        reverse("admin:licensedb_dataset_changelist"),
+        {"action": "mark_reviewed", "_selected_action": [a.pk, b.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    a.refresh_from_db()
+    assert a.last_reviewed == datetime.date.today()
+    assert "Marked 2 entries as reviewed today" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    ["", "?status__exact=taken_down", "?licence=cc-by-nc-4.0", "?platforms__id__exact=1", "?publication__exact=draft",
+     "?confidence=medium", "?q=hd-vila"],
+)
+def test_changelist_filters_and_search(curator_client, query):
+    response = curator_client.get(reverse("admin:licensedb_dataset_changelist") + query)
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_changelist_search_finds_by_alias(curator_client):
+    response = curator_client.get(reverse("admin:licensedb_dataset_changelist") + "?q=YT-8M")
+    assert "YouTube-8M" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_every_admin_page_of_a_curated_entry_renders(curator_client):
+    dataset = Dataset.objects.get(slug="hd-vila-100m")
+    assert curator_client.get(change_url(dataset)).status_code == 200
+    for name in ("licence", "sourceplatform", "evidence", "organisation", "condition"):
+        assert curator_client.get(reverse(f"admin:licensedb_{name}_changelist")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_anonymous_users_cannot_reach_the_admin(client, dataset):
+    response = client.get(change_url(dataset))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
