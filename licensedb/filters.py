@@ -1,0 +1,90 @@
+"""Catalogue filters, shared by the dataset list page and the API so that both accept the same URLs.
+
+Every facet is a query parameter; unknown values are refused with a message naming the parameter.
+The effective verdict of a use is filtered by the use's name: ``?commercial_training=allowed``.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from .models import Dataset, Licence, Modality, Organisation, SourcePlatform
+from .vocabulary import (
+    USES,
+    Access,
+    Distribution,
+    LicenceCategory,
+    LicenceLayer,
+    Status,
+    VerdictValue,
+)
+
+SORTS = {
+    "name": ("name", "Name (A-Z)"),
+    "-name": ("-name", "Name (Z-A)"),
+    "-year": ("-year", "Newest first"),
+    "year": ("year", "Oldest first"),
+    "-updated": ("-updated", "Recently updated"),
+    "-last_reviewed": ("-last_reviewed", "Recently reviewed"),
+}
+
+
+def current_terms(licence_filter: Q) -> Q:
+    return Q(
+        licence_lines__in=Licence.dataset_lines.rel.related_model.objects.filter(
+            licence_filter, layer=LicenceLayer.DATASET_TERMS, valid_until__isnull=True
+        )
+    )
+
+
+class DatasetFilter(django_filters.FilterSet):
+    licence = django_filters.ModelMultipleChoiceFilter(
+        queryset=Licence.objects.all(),
+        to_field_name="slug",
+        method="filter_licence",
+        label="Licence",
+    )
+    category = django_filters.MultipleChoiceFilter(
+        choices=LicenceCategory.choices, method="filter_category", label="Licence category"
+    )
+    platform = django_filters.ModelMultipleChoiceFilter(
+        field_name="platforms__slug", queryset=SourcePlatform.objects.all(), to_field_name="slug", label="Source platform"
+    )
+    organisation = django_filters.ModelMultipleChoiceFilter(
+        field_name="organisations__slug", queryset=Organisation.objects.all(), to_field_name="slug", label="Organisation"
+    )
+    modality = django_filters.ModelMultipleChoiceFilter(
+        field_name="modalities__slug", queryset=Modality.objects.all(), to_field_name="slug", label="Modality"
+    )
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label="Status")
+    access = django_filters.MultipleChoiceFilter(choices=Access.choices, label="Access")
+    distribution = django_filters.MultipleChoiceFilter(choices=Distribution.choices, label="Distribution")
+    year = django_filters.NumberFilter(label="Year")
+    sort = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("year", "year"), ("updated", "updated"), ("last_reviewed", "last_reviewed")),
+        label="Sort",
+    )
+
+    class Meta:
+        model = Dataset
+        fields: list[str] = []
+
+    def filter_licence(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(current_terms(Q(licence__in=value))).distinct()
+
+    def filter_category(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(current_terms(Q(licence__category__in=value))).distinct()
+
+
+# One filter per use on its effective verdict: ?research=allowed&commercial_training=prohibited
+for _use in USES:
+    DatasetFilter.base_filters[_use.key] = django_filters.MultipleChoiceFilter(
+        field_name=f"effective__{_use.key}", choices=VerdictValue.choices, label=_use.label
+    )
+
+FACET_PARAMETERS = [name for name in DatasetFilter.base_filters if name != "sort"]

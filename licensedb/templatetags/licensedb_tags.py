@@ -1,0 +1,81 @@
+from django import template
+from django.utils.safestring import mark_safe
+
+from ..rendering import render_markdown
+from ..vocabulary import INHERITED_PREFIX, RISK, USES_BY_KEY, VERDICT_HELP, VerdictValue
+
+register = template.Library()
+
+ICONS = {
+    VerdictValue.ALLOWED: "✓",
+    VerdictValue.CONDITIONAL: "!",
+    VerdictValue.UNCLEAR: "?",
+    VerdictValue.PROHIBITED: "✕",
+}
+
+
+@register.filter
+def markdown(text: str) -> str:
+    return mark_safe(render_markdown(text))  # noqa: S308  (sanitised by nh3)
+
+
+@register.inclusion_tag("includes/verdict.html")
+def verdict(value: str, compact: bool = False):
+    value = value or VerdictValue.UNCLEAR
+    return {
+        "value": value,
+        "label": VerdictValue(value).label,
+        "icon": ICONS.get(value, "?"),
+        "help": VERDICT_HELP.get(value, ""),
+        "compact": compact,
+    }
+
+
+@register.filter
+def use_label(key: str) -> str:
+    use = USES_BY_KEY.get(key)
+    return use.label if use else key
+
+
+@register.filter
+def risk(value: str) -> int:
+    return RISK.get(value, 2)
+
+
+@register.simple_tag
+def layer_label(layer: str, names: dict | None = None) -> str:
+    if layer.startswith(INHERITED_PREFIX):
+        slug = layer[len(INHERITED_PREFIX) :]
+        return f"Inherited from {(names or {}).get(slug, slug)}"
+    return {"dataset_terms": "Dataset terms", "content_terms": "Content terms"}.get(layer, layer)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters replaced (None removes them)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    params.pop("page", None) if "page" not in changes else None
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def licence_term(key: str) -> str:
+    from ..vocabulary import LICENCE_TERMS
+
+    return LICENCE_TERMS.get(key, key.replace("_", " ").capitalize())
+
+
+@register.filter
+def verdict_help(value: str) -> str:
+    return VERDICT_HELP.get(value, "")

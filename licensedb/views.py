@@ -1,0 +1,222 @@
+"""Server-rendered pages. Business rules live in plain modules; views only gather and render."""
+
+from __future__ import annotations
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from . import history, verdict_store
+from .claims import check_claims
+from .filters import SORTS, DatasetFilter
+from .models import (
+    Condition,
+    Dataset,
+    DatasetLicence,
+    Evidence,
+    Licence,
+    PlatformVerdict,
+    SourcePlatform,
+)
+from .vocabulary import USE_KEYS, USES, LicenceLayer, VerdictValue
+
+LIST_PAGE_SIZE = 25
+
+
+def bad_request(request: HttpRequest, errors: dict[str, list[str]], status: int = 400) -> HttpResponse:
+    """A page that names each bad parameter and says what it accepts."""
+    return render(request, "400.html", {"errors": errors}, status=status)
+
+
+def list_queryset():
+    """Published datasets with what a list row shows, in a fixed number of queries."""
+    current_lines = DatasetLicence.objects.current().filter(layer=LicenceLayer.DATASET_TERMS).select_related("licence")
+    return (
+        Dataset.objects.published()
+        .select_related("effective")
+        .prefetch_related(
+            "organisations",
+            "platforms",
+            Prefetch("licence_lines", queryset=current_lines, to_attr="current_terms"),
+        )
+    )
+
+
+def paginate(request: HttpRequest, items, per_page: int = LIST_PAGE_SIZE):
+    """The requested page, or an error message naming the `page` parameter."""
+    paginator = Paginator(items, per_page)
+    try:
+        return paginator.page(request.GET.get("page") or 1), None
+    except PageNotAnInteger:
+        return None, {"page": ["Page must be a whole number, starting at 1."]}
+    except EmptyPage:
+        return None, {"page": [f"There are only {paginator.num_pages} page(s) of results."]}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    published = Dataset.objects.published()
+    counts = {
+        "datasets": published.count(),
+        "licences": Licence.objects.filter(dataset_lines__dataset__in=published).distinct().count(),
+        "platforms": SourcePlatform.objects.filter(datasets__in=published).distinct().count(),
+        "evidence": Evidence.objects.filter(Q(dataset__in=published) | Q(platform__isnull=False)).count(),
+    }
+    commercial = dict(
+        published.values_list("effective__commercial_training").annotate(n=Count("pk")).values_list(
+            "effective__commercial_training", "n"
+        )
+    )
+    commercial_counts = [(value, commercial.get(value, 0)) for value in VerdictValue.values]
+    return render(
+        request,
+        "home.html",
+        {
+            "counts": counts,
+            "commercial_counts": commercial_counts,
+            "changes": history.grouped(history.changes(limit=60))[:8],
+            "examples": published.order_by("-year", "name")[:6],
+        },
+    )
+
+
+def dataset_list(request: HttpRequest) -> HttpResponse:
+    params = request.GET.copy()
+    if "sort" not in params:
+        params["sort"] = "name"
+    filterset = DatasetFilter(params, queryset=list_queryset(), request=request)
+    if not filterset.is_valid():
+        return bad_request(request, filterset.errors)
+    page, error = paginate(request, filterset.qs)
+    if error:
+        return bad_request(request, error)
+    active = {key: request.GET.getlist(key) for key in request.GET if key not in ("page", "sort") and request.GET.get(key)}
+    return render(
+        request,
+        "datasets/list.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "sorts": SORTS,
+            "current_sort": params.get("sort"),
+            "active": active,
+            "verdict_values": VerdictValue.choices,
+            "licences": Licence.objects.filter(dataset_lines__dataset__publication="published").distinct(),
+            "platforms": SourcePlatform.objects.filter(datasets__publication="published").distinct(),
+        },
+    )
+
+
+def _published_or_404(slug: str) -> Dataset:
+    return get_object_or_404(Dataset.objects.published(), slug=slug)
+
+
+def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset = get_object_or_404(
+        Dataset.objects.published().prefetch_related(
+            "organisations", "modalities", "platforms", "aliases", "status_evidence"
+        ),
+        slug=slug,
+    )
+    results = verdict_store.explain(dataset)
+    lines = list(dataset.licence_lines.select_related("licence").prefetch_related("evidence"))
+    claims = list(dataset.claims.select_related("licence"))
+    parents = list(dataset.derived_from.published())
+    children = list(dataset.derivatives.published())
+    ancestor_slugs = {layer.ancestor for result in results.values() for layer in result.layers if layer.ancestor}
+    ancestor_names = dict(Dataset.objects.filter(slug__in=ancestor_slugs).values_list("slug", "name"))
+    platform_names = dict(SourcePlatform.objects.values_list("slug", "name"))
+    platform_names.update({f"platform:{slug}": name for slug, name in list(platform_names.items())})
+    condition_names = {c.slug: c for c in Condition.objects.all()}
+    grid = [
+        {
+            "use": use,
+            "result": results[use.key],
+            "conditions": [condition_names[c] for c in results[use.key].conditions if c in condition_names],
+        }
+        for use in USES
+    ]
+    return render(
+        request,
+        "datasets/detail.html",
+        {
+            "dataset": dataset,
+            "grid": grid,
+            "ancestor_names": ancestor_names,
+            "platform_names": platform_names,
+            "condition_names": condition_names,
+            "current_terms": [l for l in lines if l.is_current and l.layer == LicenceLayer.DATASET_TERMS],
+            "code_licences": [l for l in lines if l.is_current and l.layer == LicenceLayer.CODE],
+            "past_terms": [l for l in lines if not l.is_current],
+            "claims": check_claims(claims, lines),
+            "parents": parents,
+            "children": children,
+        },
+    )
+
+
+def dataset_history(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset = _published_or_404(slug)
+    return render(
+        request,
+        "datasets/history.html",
+        {"dataset": dataset, "changes": history.changes(dataset=dataset, limit=200)},
+    )
+
+
+def licence_list(request: HttpRequest) -> HttpResponse:
+    licences = Licence.objects.annotate(
+        n_datasets=Count(
+            "dataset_lines__dataset",
+            filter=Q(dataset_lines__dataset__publication="published", dataset_lines__valid_until__isnull=True,
+                     dataset_lines__layer=LicenceLayer.DATASET_TERMS),
+            distinct=True,
+        )
+    ).order_by("category", "name")
+    return render(request, "licences/list.html", {"licences": licences})
+
+
+def licence_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    licence = get_object_or_404(Licence, slug=slug)
+    lines = (
+        DatasetLicence.objects.filter(licence=licence, dataset__publication="published")
+        .select_related("dataset", "dataset__effective")
+        .order_by("dataset__name")
+    )
+    return render(
+        request,
+        "licences/detail.html",
+        {
+            "licence": licence,
+            "current": [l for l in lines if l.is_current and l.layer == LicenceLayer.DATASET_TERMS],
+            "code": [l for l in lines if l.is_current and l.layer == LicenceLayer.CODE],
+            "past": [l for l in lines if not l.is_current],
+            "claims": licence.claims.filter(dataset__publication="published").select_related("dataset"),
+        },
+    )
+
+
+def platform_list(request: HttpRequest) -> HttpResponse:
+    platforms = SourcePlatform.objects.annotate(
+        n_datasets=Count("datasets", filter=Q(datasets__publication="published"), distinct=True)
+    ).prefetch_related("verdicts")
+    rows = [(p, {v.use: v.value for v in p.verdicts.all()}) for p in platforms]
+    return render(request, "platforms/list.html", {"rows": rows, "use_keys": USE_KEYS})
+
+
+def platform_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    platform = get_object_or_404(SourcePlatform, slug=slug)
+    verdicts = {
+        v.use: v for v in PlatformVerdict.objects.filter(platform=platform).prefetch_related("conditions", "evidence")
+    }
+    grid = [{"use": use, "verdict": verdicts.get(use.key)} for use in USES]
+    datasets = platform.datasets.published().select_related("effective")
+    return render(
+        request,
+        "platforms/detail.html",
+        {"platform": platform, "grid": grid, "datasets": datasets, "evidence": platform.evidence.all()},
+    )
+
+
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "about.html", {"uses": USES, "verdict_values": VerdictValue.choices})
