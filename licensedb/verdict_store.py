@@ -9,18 +9,21 @@ or the lineage changes, and ``deferred_refresh`` batches those calls (used while
 from __future__ import annotations
 
 import logging
-import threading
 from collections import defaultdict
 from collections.abc import Iterable
-from contextlib import contextmanager
 
 from django.db import transaction
+from django.dispatch import Signal
 
+from . import deferral
 from . import verdicts as engine
 from .models import Dataset, DatasetVerdict, EffectiveVerdict, Evidence, Lineage, SourcePlatform
 from .vocabulary import USE_KEYS
 
 logger = logging.getLogger(__name__)
+
+# Sent after stored effective verdicts were recomputed, with the ids of the datasets concerned.
+effective_verdicts_changed = Signal()
 
 # Above this many datasets, reading the whole catalogue is cheaper than a long IN (...) list.
 _SUBSET_LIMIT = 500
@@ -189,36 +192,23 @@ def refresh(dataset_ids: Iterable[int] | None = None, platform_ids: Iterable[int
         unique_fields=["dataset"],
         update_fields=[*USE_KEYS, "decided_by", "computed_at"],
     )
+    effective_verdicts_changed.send(sender=EffectiveVerdict, dataset_ids={row.dataset_id for row in rows})
     return len(rows)
 
 
 # --- batching -------------------------------------------------------------------------------
 
-_state = threading.local()
+
+def _refresh_handler(dataset_ids: set, platform_ids: set) -> None:
+    with transaction.atomic():
+        refresh(dataset_ids, platform_ids)
 
 
-@contextmanager
-def deferred_refresh():
-    """Collect refresh requests and run them once, when the outermost block exits."""
-    outer = getattr(_state, "pending", None) is None
-    if outer:
-        _state.pending = {"datasets": set(), "platforms": set()}
-    try:
-        yield
-    finally:
-        if outer:
-            pending, _state.pending = _state.pending, None
-            if pending["datasets"] or pending["platforms"]:
-                with transaction.atomic():
-                    refresh(pending["datasets"], pending["platforms"])
+deferral.register("verdicts", 10, _refresh_handler)
+
+deferred_refresh = deferral.deferred
 
 
 def request_refresh(dataset_ids: Iterable[int] = (), platform_ids: Iterable[int] = ()) -> None:
-    """Refresh now, or at the end of the enclosing :func:`deferred_refresh` block."""
-    dataset_ids, platform_ids = set(dataset_ids), set(platform_ids)
-    pending = getattr(_state, "pending", None)
-    if pending is not None:
-        pending["datasets"] |= dataset_ids
-        pending["platforms"] |= platform_ids
-    elif dataset_ids or platform_ids:
-        refresh(dataset_ids, platform_ids)
+    """Refresh now, or at the end of the enclosing :func:`licensedb.deferral.deferred` block."""
+    deferral.submit("verdicts", dataset_ids, platform_ids)

@@ -157,6 +157,7 @@ class Distribution(models.TextChoices):
     URL_LIST = "url_list", "URL or ID lists"
     FEATURES = "features", "Pre-extracted features"
     ANNOTATIONS_ONLY = "annotations_only", "Annotations only"
+    UNKNOWN = "unknown", "Not established"
 
 
 class Access(models.TextChoices):
@@ -164,6 +165,7 @@ class Access(models.TextChoices):
     GATED = "gated", "Gated by agreement or form"
     ON_REQUEST = "on_request", "On request"
     UNAVAILABLE = "unavailable", "Not available"
+    UNKNOWN = "unknown", "Not established"
 
 
 class Status(models.TextChoices):

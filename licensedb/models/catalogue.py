@@ -54,7 +54,7 @@ class Dataset(models.Model):
     size_videos = models.BigIntegerField("videos", null=True, blank=True)
     size_clips = models.BigIntegerField("clips", null=True, blank=True)
     size_hours = models.FloatField("hours", null=True, blank=True)
-    size_note = models.CharField(max_length=300, blank=True)
+    size_note = models.TextField(blank=True)
     platforms = models.ManyToManyField(
         "SourcePlatform",
         blank=True,
@@ -63,7 +63,7 @@ class Dataset(models.Model):
     )
     distribution = models.CharField(max_length=20, choices=Distribution.choices)
     access = models.CharField(max_length=20, choices=Access.choices)
-    access_note = models.CharField(max_length=400, blank=True)
+    access_note = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.AVAILABLE)
     status_date = models.DateField(null=True, blank=True)
     status_reason = models.TextField(blank=True)

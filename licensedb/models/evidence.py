@@ -25,7 +25,7 @@ class Evidence(models.Model):
         help_text="A short name for this source within its entry, e.g. 'licence-file'. Filled in if left empty.",
     )
     url = HttpURLField(verbose_name="URL")
-    location = models.CharField(max_length=300, help_text="Where in the source: section, clause, lines.")
+    location = models.TextField(help_text="Where in the source: section, clause, lines.")
     accessed = models.DateField(help_text="The date the source was read.")
     kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
     summary = models.TextField(help_text="What the source says, in our own words. Never paste its text.")

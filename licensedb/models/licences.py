@@ -60,9 +60,7 @@ class DatasetLicence(models.Model):
     dataset = models.ForeignKey("Dataset", on_delete=models.CASCADE, related_name="licence_lines")
     licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="dataset_lines")
     layer = models.CharField(max_length=20, choices=LicenceLayer.choices, default=LicenceLayer.DATASET_TERMS)
-    scope = models.CharField(
-        max_length=300, blank=True, help_text="What it covers: annotations, captions, videos, code..."
-    )
+    scope = models.TextField(blank=True, help_text="What it covers: annotations, captions, videos, code...")
     valid_from = models.DateField(null=True, blank=True)
     valid_until = models.DateField(
         null=True, blank=True, help_text="Set when these terms were replaced; leave empty while current."
