@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import rules
+from . import deferral, rules
 from .admin_forms import (
     AliasFormSet,
     DatasetAdminForm,
@@ -177,6 +177,11 @@ class DatasetAdmin(OwnEvidenceMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("effective")
+
+    def changeform_view(self, request, *args, **kwargs):
+        # one recomputation of verdicts and search for the whole save, not one per inline row
+        with deferral.deferred():
+            return super().changeform_view(request, *args, **kwargs)
 
     @admin.display(description="commercial training")
     def commercial_training(self, obj: Dataset) -> str:

@@ -7,6 +7,7 @@ The effective verdict of a use is filtered by the use's name: ``?commercial_trai
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 
 from .models import Dataset, Licence, Modality, Organisation, SourcePlatform
@@ -38,6 +39,17 @@ def current_terms(licence_filter: Q) -> Q:
     )
 
 
+class SearchTextField(forms.CharField):
+    """Search words: anything a user types is acceptable (NUL bytes are dropped, not refused)."""
+
+    def to_python(self, value):
+        return super().to_python((value or "").replace("\x00", " "))
+
+
+class SearchTextFilter(django_filters.CharFilter):
+    field_class = SearchTextField
+
+
 class DatasetFilter(django_filters.FilterSet):
     licence = django_filters.ModelMultipleChoiceFilter(
         queryset=Licence.objects.all(),
@@ -61,6 +73,7 @@ class DatasetFilter(django_filters.FilterSet):
     access = django_filters.MultipleChoiceFilter(choices=Access.choices, label="Access")
     distribution = django_filters.MultipleChoiceFilter(choices=Distribution.choices, label="Distribution")
     year = django_filters.NumberFilter(label="Year")
+    q = SearchTextFilter(method="filter_q", label="Search words (as on the search page)")
     sort = django_filters.OrderingFilter(
         fields=(("name", "name"), ("year", "year"), ("updated", "updated"), ("last_reviewed", "last_reviewed")),
         label="Sort",
@@ -75,6 +88,18 @@ class DatasetFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(current_terms(Q(licence__in=value))).distinct()
 
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        from django.db.models.expressions import RawSQL
+
+        from search.backends import get_backend
+        from search.query import parse
+
+        query = parse(value)
+        if query.is_empty:
+            return queryset
+        sql, params = get_backend().match_ids_sql(query)
+        return queryset.filter(pk__in=RawSQL(sql, params))
+
     def filter_category(self, queryset: QuerySet, name: str, value) -> QuerySet:
         if not value:
             return queryset
@@ -86,5 +111,3 @@ for _use in USES:
     DatasetFilter.base_filters[_use.key] = django_filters.MultipleChoiceFilter(
         field_name=f"effective__{_use.key}", choices=VerdictValue.choices, label=_use.label
     )
-
-FACET_PARAMETERS = [name for name in DatasetFilter.base_filters if name != "sort"]

@@ -79,3 +79,33 @@ def licence_term(key: str) -> str:
 @register.filter
 def verdict_help(value: str) -> str:
     return VERDICT_HELP.get(value, "")
+
+
+def _edit_query(query_string: str, remove: tuple[str, str] | None = None, add: tuple[str, str] | None = None,
+                replace: tuple[str, str] | None = None) -> str:
+    from django.http import QueryDict
+
+    params = QueryDict(query_string, mutable=True)
+    params.pop("page", None) if (remove or add or (replace and replace[0] != "page")) else None
+    if remove:
+        params.setlist(remove[0], [v for v in params.getlist(remove[0]) if v != remove[1]])
+    if add and add[1] not in params.getlist(add[0]):
+        params.appendlist(add[0], add[1])
+    if replace:
+        params[replace[0]] = str(replace[1])
+    return params.urlencode()
+
+
+@register.simple_tag
+def add_param(query_string: str, name: str, value: str) -> str:
+    return _edit_query(query_string, add=(name, value))
+
+
+@register.simple_tag
+def remove_param(query_string: str, name: str, value: str) -> str:
+    return _edit_query(query_string, remove=(name, value))
+
+
+@register.simple_tag
+def replace_param(query_string: str, name: str, value) -> str:
+    return _edit_query(query_string, replace=(name, value))

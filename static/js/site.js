@@ -23,4 +23,36 @@
   }
   window.addEventListener("hashchange", openFromHash);
   document.addEventListener("DOMContentLoaded", openFromHash);
+
+  // Search as you type: fetch the results fragment for the form's state and keep the URL shareable.
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("form[data-live-search]");
+    var results = document.getElementById("search-results");
+    if (!form || !results || !window.fetch) return;
+    var input = form.querySelector("input[name=q]");
+    var timer = null;
+    var controller = null;
+    function run() {
+      var params = new URLSearchParams(new FormData(form));
+      params.delete("page");
+      var url = form.getAttribute("action") + "?" + params.toString();
+      if (controller) controller.abort();
+      controller = window.AbortController ? new AbortController() : null;
+      params.set("partial", "1");
+      fetch(form.getAttribute("action") + "?" + params.toString(), {
+        signal: controller ? controller.signal : undefined,
+        headers: { "X-Requested-With": "fetch" }
+      }).then(function (response) {
+        return response.ok ? response.text() : null;
+      }).then(function (html) {
+        if (html === null) return;
+        results.innerHTML = html;
+        history.replaceState(null, "", url);
+      }).catch(function () { /* a newer keystroke aborted this one */ });
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 180);
+    });
+  });
 })();

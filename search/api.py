@@ -1,0 +1,98 @@
+"""GET /api/v1/search/: ranked results with snippets, facet counts and a suggestion."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from licensedb.vocabulary import USE_KEYS, VerdictValue
+
+from .documents import FACETS
+from .service import SearchInputError, search
+
+
+class HitSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    url = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    status = serializers.CharField()
+    snippet = serializers.CharField(help_text="Plain text around the matches")
+    snippet_html = serializers.CharField(help_text="The snippet as safe HTML, matches in <mark>")
+    verdicts = serializers.DictField(child=serializers.ChoiceField(choices=VerdictValue.values),
+                                     help_text="use -> effective verdict")
+
+
+class FacetValueSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    active = serializers.BooleanField()
+
+
+class SearchResponseSerializer(serializers.Serializer):
+    q = serializers.CharField()
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+    results = HitSerializer(many=True)
+    facets = serializers.DictField(child=FacetValueSerializer(many=True))
+    suggestion = serializers.CharField(allow_null=True)
+    corrected = serializers.BooleanField(help_text="The results are for the suggestion: the query found nothing")
+    relaxed = serializers.BooleanField(help_text="The results match some of the words: none matched all")
+
+
+FACET_PARAMETERS = [
+    OpenApiParameter(name, OpenApiTypes.STR, many=True, description=f"Narrow to these values of: {label}")
+    for name, label in FACETS
+]
+
+
+class SearchView(APIView):
+    @extend_schema(
+        summary="Search the catalogue",
+        description="Ranked full-text search over names, aliases, organisations, licences, platforms, "
+        "summaries and evidence. Typo-tolerant; every facet is a parameter (repeat it for several values).",
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, description="Anything a user types; empty lists everything"),
+            OpenApiParameter("page", OpenApiTypes.INT),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 100"),
+            *FACET_PARAMETERS,
+        ],
+        responses=SearchResponseSerializer,
+    )
+    def get(self, request):
+        try:
+            response = search(request.query_params)
+        except SearchInputError as error:
+            return Response(error.errors, status=400)
+        return Response(
+            {
+                "q": response.q,
+                "count": response.count,
+                "page": response.page,
+                "page_size": response.page_size,
+                "results": [
+                    {
+                        "slug": hit.slug,
+                        "name": hit.name,
+                        "url": request.build_absolute_uri(f"/datasets/{hit.slug}/"),
+                        "year": hit.year,
+                        "status": hit.status,
+                        "snippet": hit.snippet,
+                        "snippet_html": hit.snippet_html,
+                        "verdicts": {use: hit.verdicts[use] for use in USE_KEYS},
+                    }
+                    for hit in response.hits
+                ],
+                "facets": {
+                    name: [vars(value) for value in values] for name, values in response.facets.items()
+                },
+                "suggestion": response.suggestion,
+                "corrected": response.corrected,
+                "relaxed": response.relaxed,
+            }
+        )

@@ -1,0 +1,107 @@
+"""The interface both search backends implement, and the SQL they share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from licensedb.vocabulary import USE_KEYS
+
+from ..query import ParsedQuery, Term
+
+MARK_START, MARK_END = "\x02", "\x03"
+RESULT_COLUMNS = ["id", "slug", "title", "year", "status", *USE_KEYS]
+
+
+@dataclass
+class Row:
+    id: int
+    slug: str
+    title: str
+    year: int | None
+    status: str
+    verdicts: dict[str, str]
+    snippet: str  # plain text with MARK_START / MARK_END around matches
+    tier: int = 2
+
+
+@dataclass
+class BackendResult:
+    rows: list[Row]
+    count: int
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def row_from(values: tuple, snippet: str, tier: int = 2) -> Row:
+    n = len(RESULT_COLUMNS)
+    record = dict(zip(RESULT_COLUMNS, values[:n]))
+    return Row(
+        id=record["id"],
+        slug=record["slug"],
+        title=record["title"],
+        year=record["year"],
+        status=record["status"],
+        verdicts={use: record[use] for use in USE_KEYS},
+        snippet=snippet or "",
+        tier=tier,
+    )
+
+
+def filter_sql(filters: dict[str, list[str]], id_column: str, placeholder: str) -> tuple[str, list]:
+    """AND of the active facets (OR within one facet), as IN-subqueries on the facet table."""
+    clauses, params = [], []
+    for facet, values in sorted(filters.items()):
+        if not values:
+            continue
+        marks = ", ".join([placeholder] * len(values))
+        clauses.append(
+            f"{id_column} IN (SELECT doc_id FROM search_facet WHERE facet = {placeholder} AND value IN ({marks}))"
+        )
+        params += [facet, *values]
+    return (" AND " + " AND ".join(clauses)) if clauses else "", params
+
+
+class SearchBackend:
+    vendor = ""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    # what a backend must provide -----------------------------------------------------------------
+    def match_expression(self, query: ParsedQuery, any_term: bool = False) -> str:
+        raise NotImplementedError
+
+    def search(self, query: ParsedQuery, filters: dict[str, list[str]], offset: int, limit: int,
+               any_term: bool = False, facets: bool = True) -> BackendResult:
+        raise NotImplementedError
+
+    def match_ids_sql(self, query: ParsedQuery) -> tuple[str, list]:
+        """SQL selecting the ids of matching documents, for use in `id IN (...)`."""
+        raise NotImplementedError
+
+    def similar_terms(self, word: str, limit: int = 5) -> list[tuple[str, float]]:
+        raise NotImplementedError
+
+    # shared helpers ------------------------------------------------------------------------------
+    def known_terms(self, words: list[str]) -> set[str]:
+        if not words:
+            return set()
+        marks = ", ".join(["%s"] * len(words))
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT term FROM search_term WHERE term IN ({marks})", words)
+            return {row[0] for row in cursor.fetchall()}
+
+    def facet_counts(self, matched_sql: str, params: list) -> dict[str, dict[str, int]]:
+        sql = (
+            f"WITH m AS ({matched_sql}) SELECT f.facet, f.value, COUNT(*) FROM m "
+            "JOIN search_facet f ON f.doc_id = m.id GROUP BY f.facet, f.value"
+        )
+        counts: dict[str, dict[str, int]] = {}
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for facet, value, n in cursor.fetchall():
+                counts.setdefault(facet, {})[value] = n
+        return counts
+
+
+def single_terms(terms: list[Term]) -> list[str]:
+    return [p for t in terms for p in t.parts]

@@ -1,0 +1,101 @@
+"""Keeping the search index in step with the catalogue.
+
+Every edit that changes what search shows (an entry, its aliases, licences, evidence, verdicts,
+platforms, or the effective verdicts recomputed after a change elsewhere) re-indexes the datasets it
+touched, at once or at the end of a ``licensedb.deferral.deferred`` block. ``rebuild`` re-indexes
+everything (``python manage.py rebuild_search_index``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F
+
+from licensedb import deferral
+
+from . import documents as docs
+from .models import SearchDocument, SearchFacet, SearchTerm
+
+BATCH = 1000
+
+
+def index(dataset_ids: Iterable[int]) -> int:
+    """Re-index these datasets (dropping any that are no longer published). Returns documents written."""
+    ids = sorted(set(dataset_ids))
+    written = 0
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        with transaction.atomic():
+            written += _write(docs.build(chunk), chunk)
+    return written
+
+
+def rebuild(chunk: int = 2000) -> int:
+    """Rebuild the whole index from the published catalogue, a chunk of datasets at a time."""
+    from licensedb.models import Dataset
+
+    ids = list(Dataset.objects.published().order_by("pk").values_list("pk", flat=True))
+    terms: Counter = Counter()
+    with transaction.atomic():
+        SearchFacet.objects.all().delete()
+        SearchDocument.objects.all().delete()
+        SearchTerm.objects.all().delete()
+        for start in range(0, len(ids), chunk):
+            built = docs.build(ids[start : start + chunk])
+            _insert(built)
+            terms.update(word for document in built for word in document.words)
+        SearchTerm.objects.bulk_create(
+            [SearchTerm(term=term[:60], documents=n) for term, n in terms.items()], batch_size=BATCH
+        )
+    return len(ids)
+
+
+def _write(built: list[docs.Document], ids: list[int]) -> int:
+    old_words = Counter()
+    for title, aliases in SearchDocument.objects.filter(pk__in=ids).values_list("title", "aliases"):
+        old_words.update(docs.name_words([title, *aliases.split("\n")]))
+    SearchFacet.objects.filter(doc_id__in=ids).delete()
+    SearchDocument.objects.filter(pk__in=ids).delete()
+    _insert(built)
+    new_words = Counter(word for document in built for word in document.words)
+    _adjust_terms(new_words, old_words)
+    return len(built)
+
+
+def _insert(built: list[docs.Document]) -> None:
+    SearchDocument.objects.bulk_create(
+        [SearchDocument(id=d.id, **d.fields) for d in built], batch_size=BATCH
+    )
+    SearchFacet.objects.bulk_create(
+        [SearchFacet(doc_id=d.id, facet=f, value=v[:120]) for d in built for f, v in d.facets], batch_size=5000
+    )
+
+
+def _adjust_terms(added: Counter, removed: Counter) -> None:
+    delta = Counter(added)
+    delta.subtract(removed)
+    changed = {term: n for term, n in delta.items() if n}
+    if not changed:
+        return
+    existing = set(SearchTerm.objects.filter(term__in=list(changed)).values_list("term", flat=True))
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(term=t[:60], documents=n) for t, n in changed.items() if t not in existing and n > 0]
+    )
+    for term, n in changed.items():
+        if term in existing:
+            SearchTerm.objects.filter(term=term).update(documents=F("documents") + n)
+    SearchTerm.objects.filter(documents__lte=0).delete()
+
+
+def _index_handler(dataset_ids: set, _extra: set) -> None:
+    index(dataset_ids)
+
+
+deferral.register("search", 20, _index_handler)
+
+
+def request_index(dataset_ids: Iterable[int]) -> None:
+    deferral.submit("search", dataset_ids)

@@ -1,0 +1,68 @@
+"""Search tables. The indexer (``search.indexer``) is the only writer; never edit them by hand.
+
+On SQLite an FTS5 external-content table (``search_fts``) mirrors ``search_document`` through
+triggers, and an FTS5 trigram table indexes the name vocabulary. On PostgreSQL the document carries a
+weighted ``tsvector`` (a generated column with a GIN index) and the vocabulary a pg_trgm index. Both
+are created by this app's migrations.
+"""
+
+from django.db import models
+
+from licensedb.vocabulary import VerdictValue
+
+
+class SearchDocument(models.Model):
+    """One published dataset as search sees it: weighted text fields plus what a result row shows."""
+
+    id = models.BigIntegerField(primary_key=True)  # the dataset's id
+    slug = models.CharField(max_length=120)
+    name_key = models.CharField(max_length=200)
+    keys = models.TextField(help_text="' key1 key2 ': name keys of the name and every alias")
+    year = models.PositiveSmallIntegerField(null=True)
+    status = models.CharField(max_length=20)
+    # weighted text fields (FTS5 columns / tsvector parts, most important first)
+    title = models.TextField()
+    aliases = models.TextField(blank=True)
+    variants = models.TextField(blank=True)
+    organisations = models.TextField(blank=True)
+    licences = models.TextField(blank=True)
+    platforms = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    details = models.TextField(blank=True)
+    # effective verdicts, shown with every result
+    research = models.CharField(max_length=20, choices=VerdictValue.choices)
+    benchmark = models.CharField(max_length=20, choices=VerdictValue.choices)
+    internal_commercial = models.CharField(max_length=20, choices=VerdictValue.choices)
+    commercial_training = models.CharField(max_length=20, choices=VerdictValue.choices)
+    model_release = models.CharField(max_length=20, choices=VerdictValue.choices)
+    redistribute_media = models.CharField(max_length=20, choices=VerdictValue.choices)
+    redistribute_metadata = models.CharField(max_length=20, choices=VerdictValue.choices)
+    derivative_dataset = models.CharField(max_length=20, choices=VerdictValue.choices)
+
+    class Meta:
+        db_table = "search_document"
+
+
+class SearchFacet(models.Model):
+    """One facet value of one document: (doc, "platform", "youtube")."""
+
+    doc = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, db_constraint=False, related_name="+")
+    facet = models.CharField(max_length=30)
+    value = models.CharField(max_length=120)
+
+    class Meta:
+        db_table = "search_facet"
+        indexes = [
+            models.Index(fields=["facet", "value", "doc"], name="search_facet_filter"),
+            models.Index(fields=["doc", "facet", "value"], name="search_facet_count"),
+        ]
+
+
+class SearchTerm(models.Model):
+    """A word from dataset names and aliases, for "did you mean" suggestions."""
+
+    term = models.CharField(max_length=60, unique=True)
+    documents = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "search_term"

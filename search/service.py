@@ -1,0 +1,223 @@
+"""Running a search: what the search page and the search API both call.
+
+Validates facet parameters (a bad value is a :class:`SearchInputError` naming the parameter), runs the
+backend, and when a query finds nothing tries, in order, a spelling correction from dataset names and
+then matching any of the words instead of all. Snippets come back as plain text and as HTML built
+from escaped text, with ``<mark>`` only where the backend marked a match.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from licensedb.models import Licence, Modality, SourcePlatform
+
+from .backends import BackendResult, get_backend
+from .backends.base import MARK_END, MARK_START
+from .documents import ENUM_LABELS, FACET_NAMES, FACETS
+from .query import ParsedQuery, parse
+
+MAX_PAGE_SIZE = 100
+FEW_RESULTS = 3
+_CONTROL = re.compile(r"[\x00-\x01\x04-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class SearchInputError(ValueError):
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    active: bool
+
+
+@dataclass
+class Hit:
+    slug: str
+    name: str
+    year: int | None
+    status: str
+    snippet: str
+    snippet_html: str
+    verdicts: dict[str, str]
+
+
+@dataclass
+class SearchResponse:
+    q: str
+    query: ParsedQuery
+    filters: dict[str, list[str]]
+    count: int
+    page: int
+    page_size: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    suggestion: str | None = None
+    corrected: bool = False  # the hits are for `suggestion`, since the query itself found nothing
+    relaxed: bool = False  # the hits match some of the words, since no entry matches them all
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    return {
+        **ENUM_LABELS,
+        "licence": {lic.slug: lic.short_name for lic in Licence.objects.all()},
+        "platform": dict(SourcePlatform.objects.values_list("slug", "name")),
+        "modality": dict(Modality.objects.values_list("slug", "name")),
+    }
+
+
+def parse_filters(params, labels: dict[str, dict[str, str]]) -> dict[str, list[str]]:
+    """The facet parameters of a request, checked against the values each facet can take."""
+    filters: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = {}
+    for name in FACET_NAMES:
+        values = [v for v in params.getlist(name) if v.strip()][:20]
+        if not values:
+            continue
+        if name == "year":
+            bad = [v for v in values if not (v.isdigit() and len(v) == 4)]
+            known = "a four-digit year"
+        else:
+            bad = [v for v in values if v not in labels[name]]
+            known = ", ".join(sorted(labels[name])[:12]) + ("…" if len(labels[name]) > 12 else "")
+        if bad:
+            errors[name] = [f"'{bad[0][:60]}' is not a value of {name}. Use one of: {known}."]
+        else:
+            filters[name] = sorted(set(values))
+    if errors:
+        raise SearchInputError(errors)
+    return filters
+
+
+def parse_paging(params, default_size: int = 20) -> tuple[int, int]:
+    errors = {}
+    page, size = params.get("page", "1") or "1", params.get("page_size", str(default_size)) or str(default_size)
+    if not page.isdigit() or int(page) < 1:
+        errors["page"] = ["Page must be a whole number, starting at 1."]
+    if not size.isdigit() or int(size) < 1:
+        errors["page_size"] = [f"page_size must be a whole number from 1 to {MAX_PAGE_SIZE}."]
+    if errors:
+        raise SearchInputError(errors)
+    return int(page), min(int(size), MAX_PAGE_SIZE)
+
+
+def snippet_html(snippet: str) -> str:
+    """Escape everything, then turn the backend's match markers (and only those) into <mark>."""
+    text = _CONTROL.sub("", snippet or "")
+    escaped = html.escape(text, quote=True)
+    out, open_mark = [], False
+    for char in escaped:
+        if char == MARK_START and not open_mark:
+            out.append("<mark>")
+            open_mark = True
+        elif char == MARK_END and open_mark:
+            out.append("</mark>")
+            open_mark = False
+        elif char not in (MARK_START, MARK_END):
+            out.append(char)
+    if open_mark:
+        out.append("</mark>")
+    return "".join(out)
+
+
+def plain(snippet: str) -> str:
+    return _CONTROL.sub("", (snippet or "").replace(MARK_START, "").replace(MARK_END, ""))
+
+
+def suggest(query: ParsedQuery, backend) -> str | None:
+    """The query with unknown words replaced by the nearest words from dataset names, if any."""
+    words = [w for w in query.words() if len(w) >= 4 and not w.isdigit()]
+    known = backend.known_terms(words)
+    replacements = {}
+    for word in words:
+        if word in known:
+            continue
+        for term, score in backend.similar_terms(word):
+            if term != word and score >= 0.3:
+                replacements[word] = term
+                break
+    if not replacements:
+        return None
+    rendered = []
+    for term in query.terms:
+        rendered.append("-".join(replacements.get(p, p) for p in term.parts))
+    for phrase in query.phrases:
+        rendered.append('"' + " ".join(replacements.get(t, t) for t in phrase.tokens) + '"')
+    for term in query.excluded:
+        rendered.append("-" + "-".join(term.parts))
+    return " ".join(rendered)
+
+
+def search(params, default_page_size: int = 20, facets: bool = True) -> SearchResponse:
+    q = (params.get("q") or "")
+    labels = _labels()
+    filters = parse_filters(params, labels)
+    page, page_size = parse_paging(params, default_page_size)
+    query = parse(q)
+    backend = get_backend()
+    offset = (page - 1) * page_size
+
+    result: BackendResult = backend.search(query, filters, offset, page_size)
+    suggestion, corrected, relaxed = None, False, False
+    if not query.is_empty and result.count < FEW_RESULTS:
+        suggestion = suggest(query, backend)
+        if suggestion:
+            alternative = backend.search(parse(suggestion), filters, offset, page_size)
+            if alternative.count <= result.count:
+                suggestion = None  # only offer a spelling that finds more
+            elif result.count == 0:
+                result, corrected = alternative, True
+        if result.count == 0 and len(query.terms) + len(query.phrases) > 1:
+            alternative = backend.search(query, filters, offset, page_size, any_term=True)
+            if alternative.count:
+                result, relaxed = alternative, True
+
+    hits = [
+        Hit(
+            slug=row.slug,
+            name=row.title,
+            year=row.year,
+            status=row.status,
+            snippet=plain(row.snippet),
+            snippet_html=snippet_html(row.snippet),
+            verdicts=row.verdicts,
+        )
+        for row in result.rows
+    ]
+    facet_values: dict[str, list[FacetValue]] = {}
+    if facets:
+        for name, _ in FACETS:
+            counts = result.facets.get(name, {})
+            active = set(filters.get(name, []))
+            values = [
+                FacetValue(value, labels.get(name, {}).get(value, value), n, value in active)
+                for value, n in counts.items()
+            ]
+            values.sort(key=lambda v: (-v.count, v.label) if name != "year" else (v.value,), reverse=False)
+            if name == "year":
+                values.sort(key=lambda v: v.value, reverse=True)
+            facet_values[name] = values
+    return SearchResponse(
+        q=q,
+        query=query,
+        filters=filters,
+        count=result.count,
+        page=page,
+        page_size=page_size,
+        hits=hits,
+        facets=facet_values,
+        suggestion=suggestion,
+        corrected=corrected,
+        relaxed=relaxed,
+    )
