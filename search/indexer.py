@@ -17,7 +17,7 @@ from django.db.models import F
 from licensedb import deferral
 
 from . import documents as docs
-from .models import SearchDocument, SearchFacet, SearchTerm
+from .models import SearchDocument, SearchFacet, SearchFacetValue, SearchTerm
 
 BATCH = 1000
 
@@ -41,6 +41,7 @@ def rebuild(chunk: int = 2000) -> int:
     terms: Counter = Counter()
     with transaction.atomic():
         SearchFacet.objects.all().delete()
+        SearchFacetValue.objects.all().delete()
         SearchDocument.objects.all().delete()
         SearchTerm.objects.all().delete()
         for start in range(0, len(ids), chunk):
@@ -65,12 +66,22 @@ def _write(built: list[docs.Document], ids: list[int]) -> int:
     return len(built)
 
 
+def _facet_value_ids(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    known = {(f, v): pk for pk, f, v in SearchFacetValue.objects.values_list("pk", "facet", "value")}
+    missing = [SearchFacetValue(facet=f, value=v) for f, v in sorted(pairs - set(known))]
+    if missing:
+        SearchFacetValue.objects.bulk_create(missing, batch_size=BATCH)
+        known = {(f, v): pk for pk, f, v in SearchFacetValue.objects.values_list("pk", "facet", "value")}
+    return known
+
+
 def _insert(built: list[docs.Document]) -> None:
     SearchDocument.objects.bulk_create(
         [SearchDocument(id=d.id, **d.fields) for d in built], batch_size=BATCH
     )
+    ids = _facet_value_ids({(f, v[:120]) for d in built for f, v in d.facets})
     SearchFacet.objects.bulk_create(
-        [SearchFacet(doc_id=d.id, facet=f, value=v[:120]) for d in built for f, v in d.facets], batch_size=5000
+        [SearchFacet(doc_id=d.id, value_id=ids[(f, v[:120])]) for d in built for f, v in d.facets], batch_size=5000
     )
 
 

@@ -43,18 +43,29 @@ class SearchDocument(models.Model):
         db_table = "search_document"
 
 
-class SearchFacet(models.Model):
-    """One facet value of one document: (doc, "platform", "youtube")."""
+class SearchFacetValue(models.Model):
+    """One value of one facet ("platform", "youtube"); documents point at it by id, so that facet
+    counts group small integers rather than pairs of strings."""
 
-    doc = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, db_constraint=False, related_name="+")
     facet = models.CharField(max_length=30)
     value = models.CharField(max_length=120)
 
     class Meta:
+        db_table = "search_facet_value"
+        constraints = [models.UniqueConstraint(fields=["facet", "value"], name="search_facet_value_unique")]
+
+
+class SearchFacet(models.Model):
+    """A document has a facet value."""
+
+    doc = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, db_constraint=False, related_name="+")
+    value = models.ForeignKey(SearchFacetValue, on_delete=models.CASCADE, db_constraint=False, related_name="+")
+
+    class Meta:
         db_table = "search_facet"
         indexes = [
-            models.Index(fields=["facet", "value", "doc"], name="search_facet_filter"),
-            models.Index(fields=["doc", "facet", "value"], name="search_facet_count"),
+            models.Index(fields=["value", "doc"], name="search_facet_filter"),
+            models.Index(fields=["doc", "value"], name="search_facet_count"),
         ]
 
 

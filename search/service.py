@@ -12,6 +12,8 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+
 from licensedb.models import Licence, Modality, SourcePlatform
 
 from .backends import BackendResult, get_backend
@@ -68,13 +70,21 @@ class SearchResponse:
         return max(1, -(-self.count // self.page_size))
 
 
+LABELS_CACHE_KEY = "search:facet-labels"
+
+
 def _labels() -> dict[str, dict[str, str]]:
-    return {
-        **ENUM_LABELS,
-        "licence": {lic.slug: lic.short_name for lic in Licence.objects.all()},
-        "platform": dict(SourcePlatform.objects.values_list("slug", "name")),
-        "modality": dict(Modality.objects.values_list("slug", "name")),
-    }
+    """Display names of facet values (and so the values each facet accepts). Cached; search.signals
+    clears the cache when a licence, platform or modality changes."""
+    labels = cache.get(LABELS_CACHE_KEY)
+    if labels is None:
+        labels = {
+            "licence": {slug: spdx or name for slug, spdx, name in Licence.objects.values_list("slug", "spdx_id", "name")},
+            "platform": dict(SourcePlatform.objects.values_list("slug", "name")),
+            "modality": dict(Modality.objects.values_list("slug", "name")),
+        }
+        cache.set(LABELS_CACHE_KEY, labels, 300)
+    return {**ENUM_LABELS, **labels}
 
 
 def parse_filters(params, labels: dict[str, dict[str, str]]) -> dict[str, list[str]]:
@@ -138,10 +148,9 @@ def plain(snippet: str) -> str:
 def suggest(query: ParsedQuery, backend) -> str | None:
     """The query with unknown words replaced by the nearest words from dataset names, if any."""
     words = [w for w in query.words() if len(w) >= 4 and not w.isdigit()]
-    known = backend.known_terms(words)
     replacements = {}
     for word in words:
-        if word in known:
+        if backend.word_exists(word):
             continue
         for term, score in backend.similar_terms(word):
             if term != word and score >= 0.3:

@@ -72,3 +72,14 @@ def _m2m_handler(sender, instance, action, reverse, pk_set, **kwargs):
 for _through in (Dataset.platforms.through, Dataset.organisations.through, Dataset.modalities.through,
                  DatasetVerdict.conditions.through):
     m2m_changed.connect(_m2m_handler, sender=_through, dispatch_uid=f"search-{_through.__name__}")
+
+
+@receiver([post_save, post_delete], sender=Licence)
+@receiver([post_save, post_delete], sender=SourcePlatform)
+@receiver([post_save, post_delete], sender=Modality)
+def facet_labels_changed(sender, **kwargs):
+    from django.core.cache import cache
+
+    from .service import LABELS_CACHE_KEY
+
+    cache.delete(LABELS_CACHE_KEY)

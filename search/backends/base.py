@@ -10,6 +10,12 @@ from ..query import ParsedQuery, Term
 
 MARK_START, MARK_END = "\x02", "\x03"
 RESULT_COLUMNS = ["id", "slug", "title", "year", "status", *USE_KEYS]
+# one pass over the matched documents' facet rows, grouped by small integers, labelled afterwards
+FACET_COUNTS_SQL = (
+    "WITH m AS ({matched}) SELECT v.facet, v.value, c.n FROM "
+    "(SELECT f.value_id, COUNT(*) AS n FROM m JOIN search_facet f ON f.doc_id = m.id GROUP BY f.value_id) c "
+    "JOIN search_facet_value v ON v.id = c.value_id"
+)
 
 
 @dataclass
@@ -54,7 +60,8 @@ def filter_sql(filters: dict[str, list[str]], id_column: str, placeholder: str) 
             continue
         marks = ", ".join([placeholder] * len(values))
         clauses.append(
-            f"{id_column} IN (SELECT doc_id FROM search_facet WHERE facet = {placeholder} AND value IN ({marks}))"
+            f"{id_column} IN (SELECT f.doc_id FROM search_facet f JOIN search_facet_value v ON v.id = f.value_id "
+            f"WHERE v.facet = {placeholder} AND v.value IN ({marks}))"
         )
         params += [facet, *values]
     return (" AND " + " AND ".join(clauses)) if clauses else "", params
@@ -82,19 +89,15 @@ class SearchBackend:
         raise NotImplementedError
 
     # shared helpers ------------------------------------------------------------------------------
-    def known_terms(self, words: list[str]) -> set[str]:
-        if not words:
-            return set()
-        marks = ", ".join(["%s"] * len(words))
+    def word_exists(self, word: str) -> bool:
+        """Whether any indexed document contains the word (so it is not a typo to correct)."""
+        sql, params = self.match_ids_sql(ParsedQuery(raw=word, terms=[Term((word,))]))
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT term FROM search_term WHERE term IN ({marks})", words)
-            return {row[0] for row in cursor.fetchall()}
+            cursor.execute(f"{sql} LIMIT 1", params)
+            return cursor.fetchone() is not None
 
     def facet_counts(self, matched_sql: str, params: list) -> dict[str, dict[str, int]]:
-        sql = (
-            f"WITH m AS ({matched_sql}) SELECT f.facet, f.value, COUNT(*) FROM m "
-            "JOIN search_facet f ON f.doc_id = m.id GROUP BY f.facet, f.value"
-        )
+        sql = FACET_COUNTS_SQL.format(matched=matched_sql)
         counts: dict[str, dict[str, int]] = {}
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
