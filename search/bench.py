@@ -95,6 +95,8 @@ def generate(size: int, seed: int = 20261124) -> dict:
     """Fill the (empty) database with a synthetic catalogue of ``size`` published datasets."""
     rng = random.Random(seed)
     vocab = Vocabulary(rng)
+    # rare words, like the specific names real entries carry: each lands in a handful of entries
+    rare_pool = [f"{vocab.words[rng.randint(60, 5000)][:4]}{i:x}q" for i in range(max(200, size // 4))]
     with transaction.atomic():
         orgs = Organisation.objects.bulk_create(
             [Organisation(slug=f"org-{i}", name=f"{vocab.words[200 + i].capitalize()} Institute {i}") for i in range(400)]
@@ -119,7 +121,7 @@ def generate(size: int, seed: int = 20261124) -> dict:
             first, second = vocab.words[rng.randint(60, 8000)], vocab.words[rng.randint(60, 8000)]
             name = f"{first.capitalize()}{second.capitalize()}-{i}"
             name_words.update({first, second})
-            summary = vocab.text(60, 160)
+            summary = vocab.text(60, 160)[:-1] + " " + " ".join(rng.sample(rare_pool, 2)) + "."
             doc_words.update(set(tokens(summary)))
             datasets.append(Dataset(
                 slug=f"bench-{i}", name=name, name_key=name_key(name), summary=summary,
@@ -170,7 +172,7 @@ def generate(size: int, seed: int = 20261124) -> dict:
 
 def pick_queries(size: int, df: Counter, name_words: list[str], rng: random.Random, per_class: int = 15) -> dict:
     """Query terms by how many documents contain them, so each class means the same at every size."""
-    words = [w for w in df if w.isalpha() and len(w) >= 5 and w not in DOMAIN_WORDS]
+    words = [w for w in df if w.isalnum() and len(w) >= 5 and w not in DOMAIN_WORDS]
 
     def band(low: float, high: float) -> list[str]:
         chosen = [w for w in words if low <= df[w] <= high]

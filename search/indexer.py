@@ -17,9 +17,20 @@ from django.db.models import F
 from licensedb import deferral
 
 from . import documents as docs
-from .models import SearchDocument, SearchFacet, SearchFacetValue, SearchTerm
+from .models import SearchDocument, SearchFacet, SearchFacetValue, SearchIndexState, SearchTerm
 
 BATCH = 1000
+
+
+def index_version() -> int:
+    """A number that changes whenever the index (or a facet label) does; keys caches of search data."""
+    version = SearchIndexState.objects.filter(pk=1).values_list("version", flat=True).first()
+    return version or 0
+
+
+def bump_version() -> None:
+    if not SearchIndexState.objects.filter(pk=1).update(version=F("version") + 1):
+        SearchIndexState.objects.get_or_create(pk=1)
 
 
 def index(dataset_ids: Iterable[int]) -> int:
@@ -30,6 +41,7 @@ def index(dataset_ids: Iterable[int]) -> int:
         chunk = ids[start : start + BATCH]
         with transaction.atomic():
             written += _write(docs.build(chunk), chunk)
+    bump_version()
     return written
 
 
@@ -51,6 +63,7 @@ def rebuild(chunk: int = 2000) -> int:
         SearchTerm.objects.bulk_create(
             [SearchTerm(term=term[:60], documents=n) for term, n in terms.items()], batch_size=BATCH
         )
+    bump_version()
     return len(ids)
 
 

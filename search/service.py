@@ -19,6 +19,7 @@ from licensedb.models import Licence, Modality, SourcePlatform
 from .backends import BackendResult, get_backend
 from .backends.base import MARK_END, MARK_START
 from .documents import ENUM_LABELS, FACET_NAMES, FACETS
+from .indexer import index_version
 from .query import ParsedQuery, parse
 
 MAX_PAGE_SIZE = 100
@@ -70,20 +71,18 @@ class SearchResponse:
         return max(1, -(-self.count // self.page_size))
 
 
-LABELS_CACHE_KEY = "search:facet-labels"
-
-
-def _labels() -> dict[str, dict[str, str]]:
-    """Display names of facet values (and so the values each facet accepts). Cached; search.signals
-    clears the cache when a licence, platform or modality changes."""
-    labels = cache.get(LABELS_CACHE_KEY)
+def _labels(version: int) -> dict[str, dict[str, str]]:
+    """Display names of facet values (and so the values each facet accepts). Cached per index version,
+    which search.signals bumps when a licence, platform or modality changes."""
+    key = f"search:facet-labels:{version}"
+    labels = cache.get(key)
     if labels is None:
         labels = {
             "licence": {slug: spdx or name for slug, spdx, name in Licence.objects.values_list("slug", "spdx_id", "name")},
             "platform": dict(SourcePlatform.objects.values_list("slug", "name")),
             "modality": dict(Modality.objects.values_list("slug", "name")),
         }
-        cache.set(LABELS_CACHE_KEY, labels, 300)
+        cache.set(key, labels, 3600)
     return {**ENUM_LABELS, **labels}
 
 
@@ -168,16 +167,33 @@ def suggest(query: ParsedQuery, backend) -> str | None:
     return " ".join(rendered)
 
 
+def _everything(backend, offset: int, page_size: int, version: int) -> BackendResult:
+    """The unfiltered catalogue: its facet counts cover every document, so they are cached until the
+    index next changes (see search.indexer.index_version)."""
+    key = f"search:everything-facets:{version}"
+    cached = cache.get(key)
+    result = backend.search(parse(""), {}, offset, page_size, facets=cached is None)
+    if cached is None:
+        cache.set(key, (result.count, result.facets), 3600)
+    else:
+        result.count, result.facets = cached
+    return result
+
+
 def search(params, default_page_size: int = 20, facets: bool = True) -> SearchResponse:
     q = (params.get("q") or "")
-    labels = _labels()
+    version = index_version()
+    labels = _labels(version)
     filters = parse_filters(params, labels)
     page, page_size = parse_paging(params, default_page_size)
     query = parse(q)
     backend = get_backend()
     offset = (page - 1) * page_size
 
-    result: BackendResult = backend.search(query, filters, offset, page_size)
+    if query.is_empty and not filters:
+        result = _everything(backend, offset, page_size, version)
+    else:
+        result = backend.search(query, filters, offset, page_size)
     suggestion, corrected, relaxed = None, False, False
     if not query.is_empty and result.count < FEW_RESULTS:
         suggestion = suggest(query, backend)

@@ -78,8 +78,6 @@ for _through in (Dataset.platforms.through, Dataset.organisations.through, Datas
 @receiver([post_save, post_delete], sender=SourcePlatform)
 @receiver([post_save, post_delete], sender=Modality)
 def facet_labels_changed(sender, **kwargs):
-    from django.core.cache import cache
+    from .indexer import bump_version
 
-    from .service import LABELS_CACHE_KEY
-
-    cache.delete(LABELS_CACHE_KEY)
+    bump_version()  # cached labels are keyed by the index version

@@ -84,10 +84,11 @@ class PostgresBackend(SearchBackend):
                     summary, details = record[-2], record[-1]
                     snippet = summary if "\x02" in (summary or "") or "\x02" not in (details or "") else details
                     rows.append(row_from(record[: len(RESULT_COLUMNS)], snippet, record[len(RESULT_COLUMNS)]))
+        if not facets:  # the caller has the counts already
+            return BackendResult(rows=rows, count=-1)
         matched_sql, params = self._matched(query, filters, any_term)
         counts = self.facet_counts(matched_sql, params)
-        total = sum(counts.get("status", {}).values())
-        return BackendResult(rows=rows, count=total, facets=counts if facets else {})
+        return BackendResult(rows=rows, count=sum(counts.get("status", {}).values()), facets=counts)
 
     def similar_terms(self, word: str, limit: int = 5) -> list[tuple[str, float]]:
         with self.connection.cursor() as cursor:

@@ -87,11 +87,11 @@ class SQLiteBackend(SearchBackend):
                     summary, details = record[-2], record[-1]
                     snippet = summary if MARK_START in (summary or "") or MARK_START not in (details or "") else details
                     rows.append(row_from(record[: len(RESULT_COLUMNS)], snippet, record[len(RESULT_COLUMNS)]))
-        # one pass gives every facet's counts, and the total (each document has exactly one status)
+        if not facets:  # the caller has the counts already
+            return BackendResult(rows=rows, count=-1)
         matched_sql, params = self._matched(query, filters, any_term)
         counts = self.facet_counts(matched_sql, params)
-        total = sum(counts.get("status", {}).values())
-        return BackendResult(rows=rows, count=total, facets=counts if facets else {})
+        return BackendResult(rows=rows, count=sum(counts.get("status", {}).values()), facets=counts)
 
     def similar_terms(self, word: str, limit: int = 5) -> list[tuple[str, float]]:
         grams = sorted({word[i : i + 3] for i in range(len(word) - 2)})
