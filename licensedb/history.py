@@ -202,11 +202,13 @@ class EntryChanges:
         )
 
     @property
+    def events(self) -> list[str]:
+        """Every event among the changes, most important first."""
+        return [e for e in ("takedown", "licence", "status") if any(change.event == e for change in self.changes)]
+
+    @property
     def event(self) -> str:
-        for event in ("takedown", "licence", "status"):
-            if any(change.event == event for change in self.changes):
-                return event
-        return ""
+        return self.events[0] if self.events else ""
 
 
 def grouped(changes_list: list[Change], window: datetime.timedelta = datetime.timedelta(minutes=5)) -> list[EntryChanges]:

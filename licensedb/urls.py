@@ -1,13 +1,23 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import views, views_changes, views_compare, views_exports
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("datasets/", views.dataset_list, name="dataset-list"),
     path("datasets/<slug:slug>/", views.dataset_detail, name="dataset-detail"),
     path("datasets/<slug:slug>/history/", views.dataset_history, name="dataset-history"),
+    path("datasets/<slug:slug>/cite.bib", views_exports.dataset_bibtex, name="dataset-bibtex"),
+    path("datasets/<slug:slug>/croissant.json", views_exports.dataset_croissant, name="dataset-croissant"),
+    path("compare/", views_compare.compare, name="compare"),
+    path("check/", views_compare.check_page, name="check"),
+    path("export/catalogue.csv", views_exports.catalogue_csv, name="export-catalogue-csv"),
+    path("export/catalogue.json", views_exports.catalogue_json, name="export-catalogue-json"),
+    path("export/cite.bib", views_exports.selection_bibtex, name="export-bibtex"),
+    path("export/provenance.md", views_exports.provenance, name="export-provenance"),
+    path("changes/", views_changes.changes_page, name="changes"),
+    path("changes/feed/", views_changes.ChangesFeed(), name="changes-feed"),
     path("licences/", views.licence_list, name="licence-list"),
     path("licences/<str:slug>/", views.licence_detail, name="licence-detail"),
     path("platforms/", views.platform_list, name="platform-list"),

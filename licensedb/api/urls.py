@@ -16,6 +16,8 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("search/", SearchView.as_view(), name="api-search"),
+    path("uses/", views.UsesView.as_view(), name="api-uses"),
+    path("check/", views.CheckView.as_view(), name="api-check"),
     *router.urls,
     re_path(r"^.*$", views.not_found),
 ]

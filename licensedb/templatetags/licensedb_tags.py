@@ -109,3 +109,8 @@ def remove_param(query_string: str, name: str, value: str) -> str:
 @register.simple_tag
 def replace_param(query_string: str, name: str, value) -> str:
     return _edit_query(query_string, replace=(name, value))
+
+
+@register.filter
+def slice_after_colon(text: str) -> str:
+    return text.split(":", 1)[1].strip() if ":" in text else ""

@@ -1,0 +1,145 @@
+"""The comparison table: datasets as columns; every use and the key facts as rows.
+
+Built once, in a fixed number of queries, and rendered as a page, CSV, JSON or a printed page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from . import verdict_store
+from .claims import check_claims
+from .models import Condition, Dataset, DatasetLicence
+from .vocabulary import USES, LicenceLayer, VerdictValue
+
+
+@dataclass
+class Cell:
+    text: str
+    link: str
+    value: str | None = None  # a verdict value, for verdict rows
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    group: str  # "use" or "fact"
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def differs(self) -> bool:
+        return len({(c.value, c.text) for c in self.cells}) > 1
+
+
+@dataclass
+class Comparison:
+    datasets: list[Dataset]
+    rows: list[Row]
+
+    def as_dict(self, base_url: str = "") -> dict:
+        return {
+            "datasets": [
+                {"slug": d.slug, "name": d.name, "url": base_url + d.get_absolute_url()} for d in self.datasets
+            ],
+            "rows": [
+                {
+                    "key": row.key,
+                    "label": row.label,
+                    "group": row.group,
+                    "differs": row.differs,
+                    "values": [
+                        {"text": c.text, **({"verdict": c.value} if c.value else {}), "evidence": base_url + c.link}
+                        for c in row.cells
+                    ],
+                }
+                for row in self.rows
+            ],
+        }
+
+    def as_table(self) -> list[list[str]]:
+        """Header plus one line per row, for CSV."""
+        table = [["row", "differs", *[d.name for d in self.datasets]]]
+        for row in self.rows:
+            table.append([row.label, "yes" if row.differs else "no", *[c.text for c in row.cells]])
+        return table
+
+
+def _load(datasets: list[Dataset]) -> list[Dataset]:
+    slugs = [d.slug for d in datasets]
+    loaded = {
+        d.slug: d
+        for d in Dataset.objects.filter(slug__in=slugs).prefetch_related(
+            "platforms",
+            "derived_from",
+            "claims__licence",
+            Prefetch("licence_lines", queryset=DatasetLicence.objects.select_related("licence")),
+        )
+    }
+    return [loaded[s] for s in slugs]
+
+
+def build(datasets: list[Dataset]) -> Comparison:
+    datasets = _load(datasets)
+    explanations = verdict_store.explain_many(datasets)
+    condition_names = dict(Condition.objects.values_list("slug", "name"))
+    rows: list[Row] = []
+
+    def page(dataset: Dataset, anchor: str) -> str:
+        return reverse("dataset-detail", args=[dataset.slug]) + anchor
+
+    for use in USES:
+        row = Row(use.key, use.label, "use")
+        for d in datasets:
+            result = explanations[d.slug][use.key]
+            label = VerdictValue(result.value).label
+            if result.conditions:
+                label += ": " + ", ".join(condition_names.get(c, c) for c in result.conditions)
+            row.cells.append(Cell(label, page(d, f"#use-{use.key}"), result.value))
+        rows.append(row)
+
+    def fact(key: str, label: str, values, anchor: str) -> None:
+        rows.append(Row(key, label, "fact", [Cell(text, page(d, anchor)) for d, text in zip(datasets, values)]))
+
+    def current(d: Dataset, layer: str) -> list[DatasetLicence]:
+        return [l for l in d.licence_lines.all() if l.valid_until is None and l.layer == layer]
+
+    fact("licence", "Licence (data)", [", ".join(l.licence.short_name for l in current(d, LicenceLayer.DATASET_TERMS)) or "none recorded" for d in datasets], "#licences-h")
+    fact("category", "Licence category", [", ".join(sorted({l.licence.get_category_display() for l in current(d, LicenceLayer.DATASET_TERMS)})) or "unknown" for d in datasets], "#licences-h")
+    fact("code_licence", "Code licence", [", ".join(l.licence.short_name for l in current(d, LicenceLayer.CODE)) or "—" for d in datasets], "#licences-h")
+    fact("platforms", "Videos come from", [", ".join(p.name for p in d.platforms.all()) or "not recorded" for d in datasets], "#facts-h")
+    fact("distribution", "Distributed as", [d.get_distribution_display() for d in datasets], "#facts-h")
+    fact("access", "Access", [d.get_access_display() for d in datasets], "#facts-h")
+    fact("status", "Status", [d.get_status_display() + (f" on {d.status_date:%Y-%m-%d}" if d.status_date else "") for d in datasets], "#facts-h")
+
+    def needs(d: Dataset, condition: str) -> str:
+        uses = [
+            u.label.lower()
+            for u in USES
+            if any(condition in layer.conditions for layer in explanations[d.slug][u.key].layers)
+        ]
+        return ("required for " + ", ".join(uses)) if uses else "not required"
+
+    fact("attribution", "Attribution", [needs(d, "attribution") for d in datasets], "#verdicts-h")
+    fact("share_alike", "Share-alike", [needs(d, "share_alike") for d in datasets], "#verdicts-h")
+    fact("agreement", "Agreement to sign", [needs(d, "agreement") for d in datasets], "#verdicts-h")
+    fact("lineage", "Built from", [", ".join(sorted(p.name for p in d.derived_from.all())) or "—" for d in datasets], "#lineage-h")
+
+    def claims(d: Dataset) -> str:
+        checks = check_claims(d.claims.all(), d.licence_lines.all())
+        if not checks:
+            return "none recorded"
+        conflicts = [c for c in checks if c.conflict]
+        text = f"{len(checks)} claim{'s' if len(checks) != 1 else ''}"
+        if conflicts:
+            text += f", {len(conflicts)} in conflict (" + "; ".join(
+                f"{c.claim.get_source_display()} says {c.claim.claimed}" for c in conflicts
+            ) + ")"
+        return text
+
+    fact("claims", "Claims elsewhere", [claims(d) for d in datasets], "#claims-h")
+    fact("last_reviewed", "Last reviewed", [f"{d.last_reviewed:%Y-%m-%d}" if d.last_reviewed else "never" for d in datasets], "#verdicts-h")
+    return Comparison(datasets, rows)

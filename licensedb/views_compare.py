@@ -1,0 +1,122 @@
+"""Compare and check pages: the answers people take to their legal review."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from . import comparison
+from .checks import check
+from .exports import table_csv
+from .models import Alias, Dataset
+from .selection import SelectionError, parse_slugs, select
+from .text import name_key
+from .views import bad_request
+from .vocabulary import USES, USES_BY_KEY, VerdictValue
+
+FORMATS = ("html", "csv", "json")
+
+
+def resolve(text: str) -> Dataset | None:
+    """A dataset from what someone typed: a slug, a name or alias, or else the best search hit."""
+    text = text.strip()[:200]
+    if not text:
+        return None
+    published = Dataset.objects.published()
+    key = name_key(text)
+    found = published.filter(Q(slug=text.lower()) | Q(name_key=key)).first()
+    if found is None and key:
+        alias = Alias.objects.filter(name_key=key, dataset__publication="published").select_related("dataset").first()
+        found = alias.dataset if alias else None
+    if found is None:
+        from search.service import search
+
+        from django.http import QueryDict
+
+        hits = search(QueryDict(urlencode({"q": text, "page_size": 1})), facets=False).hits
+        found = published.filter(slug=hits[0].slug).first() if hits else None
+    return found
+
+
+def _compare_url(slugs: list[str], **extra) -> str:
+    params = {"datasets": ",".join(slugs), **{k: v for k, v in extra.items() if v}}
+    return reverse("compare") + "?" + urlencode(params)
+
+
+def compare(request: HttpRequest) -> HttpResponse:
+    slugs = parse_slugs(request.GET.getlist("datasets"))
+    fmt = request.GET.get("format") or "html"
+    hide_same = request.GET.get("hide_same") == "1"
+    if fmt not in FORMATS:
+        errors = {"format": [f"Use one of: {', '.join(FORMATS)}."]}
+        return JsonResponse(errors, status=400) if fmt in ("csv", "json") else bad_request(request, errors)
+
+    added = request.GET.get("add", "")
+    if added:
+        found = resolve(added)
+        if found is not None:
+            return redirect(_compare_url(list(dict.fromkeys(slugs + [found.slug])), hide_same="1" if hide_same else ""))
+    context = {"slugs": slugs, "hide_same": hide_same, "add_failed": added if added else "", "uses": USES}
+    try:
+        datasets = select(slugs, minimum=2, maximum=10)
+    except SelectionError as error:
+        if fmt in ("csv", "json"):
+            return JsonResponse(error.errors, status=400)
+        landing = not slugs and not added  # /compare/ itself: explain and offer the picker
+        known = list(Dataset.objects.published().filter(slug__in=slugs).values_list("slug", "name"))
+        context.update(errors={} if landing else error.errors, known=known)
+        return render(request, "compare/compare.html", context, status=200 if landing else 400)
+
+    table = comparison.build(datasets)
+    rows = [row for row in table.rows if row.differs or not hide_same]
+    if fmt == "csv":
+        response = HttpResponse(table_csv(comparison.Comparison(table.datasets, rows).as_table()), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="licensedb-compare-{"-".join(slugs)[:80]}.csv"'
+        return response
+    if fmt == "json":
+        return JsonResponse(comparison.Comparison(table.datasets, rows).as_dict(request.build_absolute_uri("/")[:-1]))
+    columns = [
+        {"dataset": d, "remove": _compare_url([s for s in slugs if s != d.slug], hide_same="1" if hide_same else "")}
+        for d in table.datasets
+    ]
+    base = {"datasets": ",".join(slugs)}
+    context.update(
+        table=table,
+        rows=rows,
+        columns=columns,
+        differing=sum(1 for row in table.rows if row.differs),
+        links={
+            "csv": reverse("compare") + "?" + urlencode({**base, "format": "csv", **({"hide_same": 1} if hide_same else {})}),
+            "json": reverse("compare") + "?" + urlencode({**base, "format": "json", **({"hide_same": 1} if hide_same else {})}),
+            "toggle": _compare_url(slugs, hide_same="" if hide_same else "1"),
+            "provenance": reverse("export-provenance") + "?" + urlencode(base),
+            "bibtex": reverse("export-bibtex") + "?" + urlencode(base),
+        },
+    )
+    return render(request, "compare/compare.html", context)
+
+
+def check_page(request: HttpRequest) -> HttpResponse:
+    use = request.GET.get("use", "")
+    raw = request.GET.get("datasets", "")
+    slugs = parse_slugs(request.GET.getlist("datasets"))
+    context = {"uses": USES, "use": use, "datasets_text": ", ".join(slugs) if slugs else raw, "values": VerdictValue}
+    if not use and not slugs:
+        return render(request, "compare/check.html", context)
+    errors: dict[str, list[str]] = {}
+    if use not in USES_BY_KEY:
+        errors["use"] = [f"Choose one of the uses: {', '.join(USES_BY_KEY)}."]
+    try:
+        datasets = select(slugs, minimum=1, maximum=50)
+    except SelectionError as error:
+        errors.update(error.errors)
+    if errors:
+        context["errors"] = errors
+        return render(request, "compare/check.html", context, status=400)
+    result = check(use, datasets)
+    context.update(result=result, use_obj=USES_BY_KEY[use])
+    return render(request, "compare/check.html", context)
+
