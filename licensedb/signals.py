@@ -1,9 +1,11 @@
 """Keep the materialised effective verdicts in step with every edit that can change them."""
 
+from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Dataset, DatasetVerdict, Lineage, PlatformVerdict, SourcePlatform
+from . import revision
+from .models import Dataset, DatasetVerdict, EffectiveVerdict, Lineage, PlatformVerdict, Revision, SourcePlatform
 from .verdict_store import request_refresh
 
 
@@ -48,3 +50,18 @@ def dataset_platforms_changed(sender, instance, action, reverse, pk_set, **kwarg
         request_refresh(dataset_ids=getattr(instance, "_datasets_before_clear", ()))
     elif action.startswith("post_"):
         request_refresh(dataset_ids=pk_set or ())
+
+
+def _bump_revision(sender, **kwargs):
+    if kwargs.get("action", "post_").startswith("post_"):
+        revision.request_bump()
+
+
+# Anything curated that changes may change what the public sees: bump the catalogue revision.
+for _model in apps.get_app_config("licensedb").get_models():
+    if _model.__name__.startswith("Historical") or _model in (Revision, EffectiveVerdict):
+        continue
+    post_save.connect(_bump_revision, sender=_model, dispatch_uid=f"revision-save-{_model.__name__}")
+    post_delete.connect(_bump_revision, sender=_model, dispatch_uid=f"revision-delete-{_model.__name__}")
+    for _field in _model._meta.local_many_to_many:
+        m2m_changed.connect(_bump_revision, sender=_field.remote_field.through, dispatch_uid=f"revision-m2m-{_model.__name__}-{_field.name}")

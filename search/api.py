@@ -22,7 +22,7 @@ class HitSerializer(serializers.Serializer):
     status = serializers.CharField()
     snippet = serializers.CharField(help_text="Plain text around the matches")
     snippet_html = serializers.CharField(help_text="The snippet as safe HTML, matches in <mark>")
-    verdicts = serializers.DictField(child=serializers.ChoiceField(choices=VerdictValue.values),
+    verdicts = serializers.DictField(child=serializers.ChoiceField(choices=VerdictValue.choices),
                                      help_text="use -> effective verdict")
 
 

@@ -91,6 +91,36 @@ class Vocabulary:
         return " ".join(words).capitalize() + "."
 
 
+def add_verdicts(seed: int = 7) -> None:
+    """Give every dataset and platform of a synthetic catalogue per-use verdicts backed by evidence, then
+    compute the effective verdicts with the real engine (for load tests of pages that explain them)."""
+    from licensedb import verdict_store
+    from licensedb.models import DatasetVerdict, PlatformVerdict
+
+    rng = random.Random(seed)
+    with transaction.atomic():
+        for platform in SourcePlatform.objects.all():
+            evidence = Evidence.objects.create(platform=platform, key="terms", url=f"https://example.org/{platform.slug}/terms",
+                                               location="terms", accessed="2026-11-01", kind="terms_page",
+                                               summary="The platform's terms.", confidence="high")
+            for use in USE_KEYS:
+                value = _weighted(rng, VERDICT_MIX.get(use, DEFAULT_MIX))
+                verdict = PlatformVerdict.objects.create(platform=platform, use=use, value=value)
+                verdict.evidence.add(evidence)
+        first_evidence = dict(Evidence.objects.filter(dataset__isnull=False, key="source-0").values_list("dataset_id", "pk"))
+        verdicts = [
+            DatasetVerdict(dataset_id=dataset_id, use=use, layer="dataset_terms",
+                           value=_weighted(rng, VERDICT_MIX.get(use, DEFAULT_MIX)))
+            for dataset_id in first_evidence for use in USE_KEYS
+        ]
+        DatasetVerdict.objects.bulk_create(verdicts, batch_size=5000)
+        Through = DatasetVerdict.evidence.through
+        Through.objects.bulk_create(
+            [Through(datasetverdict_id=v.pk, evidence_id=first_evidence[v.dataset_id]) for v in verdicts
+             if v.value != "unclear"], batch_size=5000)
+    verdict_store.refresh()
+
+
 def generate(size: int, seed: int = 20261124) -> dict:
     """Fill the (empty) database with a synthetic catalogue of ``size`` published datasets."""
     rng = random.Random(seed)
@@ -278,7 +308,8 @@ def raw_exists(cursor, vendor: str, word: str) -> bool:
     if vendor == "sqlite":
         cursor.execute("SELECT 1 FROM search_fts WHERE search_fts MATCH ? LIMIT 1", [f'"{word}"'])
     else:
-        cursor.execute("SELECT 1 FROM search_document d WHERE d.vector @@ to_tsquery('english', %s) LIMIT 1", [f"'{word}'"])
+        cursor.execute("WITH m AS MATERIALIZED (SELECT d.id FROM search_document d WHERE d.vector @@ "
+                       "to_tsquery('english', %s)) SELECT 1 FROM m LIMIT 1", [f"'{word}'"])
     return cursor.fetchone() is not None
 
 

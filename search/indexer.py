@@ -14,23 +14,21 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import F
 
-from licensedb import deferral
+from licensedb import deferral, revision
 
 from . import documents as docs
-from .models import SearchDocument, SearchFacet, SearchFacetValue, SearchIndexState, SearchTerm
+from .models import SearchDocument, SearchFacet, SearchFacetValue, SearchTerm
 
 BATCH = 1000
 
 
 def index_version() -> int:
-    """A number that changes whenever the index (or a facet label) does; keys caches of search data."""
-    version = SearchIndexState.objects.filter(pk=1).values_list("version", flat=True).first()
-    return version or 0
+    """The catalogue revision, which changes after every index write: keys caches of search data."""
+    return revision.current()[0]
 
 
 def bump_version() -> None:
-    if not SearchIndexState.objects.filter(pk=1).update(version=F("version") + 1):
-        SearchIndexState.objects.get_or_create(pk=1)
+    revision.bump()
 
 
 def index(dataset_ids: Iterable[int]) -> int:

@@ -78,12 +78,3 @@ class SearchTerm(models.Model):
     class Meta:
         db_table = "search_term"
 
-
-class SearchIndexState(models.Model):
-    """A counter bumped on every index write: caches of search results and labels are keyed by it,
-    so every process sees the same, current version whatever the cache backend."""
-
-    version = models.BigIntegerField(default=1)
-
-    class Meta:
-        db_table = "search_index_state"

@@ -103,9 +103,9 @@ def parse(raw: str | None) -> ParsedQuery:
     meaningful = [t for t in query.terms if not (len(t.parts) == 1 and t.parts[0] in STOPWORDS)]
     if meaningful and (len(meaningful) < len(query.terms)):
         query.terms = meaningful
-    elif not meaningful and not query.phrases:
-        # only stopwords: keep them, they are all the user gave us
-        pass
+    elif not meaningful and not query.phrases and not query.excluded:
+        # only domain words and glue ("video dataset", "what?"): in this catalogue that is everything
+        query.terms = []
 
     # an exclusion needs a positive term beside it; alone it is searched for
     if query.excluded and query.is_empty:

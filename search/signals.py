@@ -73,11 +73,3 @@ for _through in (Dataset.platforms.through, Dataset.organisations.through, Datas
                  DatasetVerdict.conditions.through):
     m2m_changed.connect(_m2m_handler, sender=_through, dispatch_uid=f"search-{_through.__name__}")
 
-
-@receiver([post_save, post_delete], sender=Licence)
-@receiver([post_save, post_delete], sender=SourcePlatform)
-@receiver([post_save, post_delete], sender=Modality)
-def facet_labels_changed(sender, **kwargs):
-    from .indexer import bump_version
-
-    bump_version()  # cached labels are keyed by the index version

@@ -235,8 +235,9 @@ def test_input_is_bounded():
 
 
 @pytest.mark.django_db
-def test_an_empty_query_shows_everything(client):
-    body = api(client, q="")
+@pytest.mark.parametrize("q", ["", "video dataset", "what?", "   "])
+def test_an_empty_or_generic_query_shows_everything(client, q):
+    body = api(client, q=q)
     assert body["count"] == Dataset.objects.published().count()
 
 

@@ -11,6 +11,7 @@ from .catalogue import Alias, Dataset, Lineage, Modality, Organisation
 from .evidence import Claim, Evidence
 from .licences import DatasetLicence, Licence
 from .platforms import PlatformVerdict, SourcePlatform
+from .revision import Revision
 from .verdicts import Condition, DatasetVerdict, EffectiveVerdict
 
 __all__ = [
@@ -27,5 +28,6 @@ __all__ = [
     "Modality",
     "Organisation",
     "PlatformVerdict",
+    "Revision",
     "SourcePlatform",
 ]

@@ -68,27 +68,69 @@ def filter_sql(filters: dict[str, list[str]], id_column: str, placeholder: str) 
 
 
 class SearchBackend:
+    """What both backends share: the listing of an empty query, the facet pass and the result.
+
+    A backend supplies the vendor's match syntax (``match_expression``), the SQL selecting matching
+    document ids (``_matched``), the ranked page with highlighted snippets (``_ranked``) and typo
+    candidates (``similar_terms``).
+    """
+
     vendor = ""
 
     def __init__(self, connection):
         self.connection = connection
 
-    # what a backend must provide -----------------------------------------------------------------
     def match_expression(self, query: ParsedQuery, any_term: bool = False) -> str:
         raise NotImplementedError
 
-    def search(self, query: ParsedQuery, filters: dict[str, list[str]], offset: int, limit: int,
-               any_term: bool = False, facets: bool = True) -> BackendResult:
+    def _matched(self, query: ParsedQuery, filters: dict[str, list[str]], any_term: bool) -> tuple[str, list]:
         raise NotImplementedError
 
-    def match_ids_sql(self, query: ParsedQuery) -> tuple[str, list]:
-        """SQL selecting the ids of matching documents, for use in `id IN (...)`."""
+    def _ranked(self, query: ParsedQuery, filters: dict[str, list[str]], offset: int, limit: int,
+                any_term: bool) -> list[Row]:
         raise NotImplementedError
 
     def similar_terms(self, word: str, limit: int = 5) -> list[tuple[str, float]]:
         raise NotImplementedError
 
-    # shared helpers ------------------------------------------------------------------------------
+    def search(self, query: ParsedQuery, filters: dict[str, list[str]], offset: int, limit: int,
+               any_term: bool = False, facets: bool = True) -> BackendResult:
+        if query.is_empty:
+            rows = self._listing(filters, offset, limit)
+        else:
+            rows = self._ranked(query, filters, offset, limit, any_term)
+        if not facets:  # the caller has the counts already
+            return BackendResult(rows=rows, count=-1)
+        # one pass gives every facet's counts, and the total (each document has exactly one status)
+        counts = self.facet_counts(*self._matched(query, filters, any_term))
+        return BackendResult(rows=rows, count=sum(counts.get("status", {}).values()), facets=counts)
+
+    def match_ids_sql(self, query: ParsedQuery) -> tuple[str, list]:
+        """SQL selecting the ids of matching documents, for use in `id IN (...)`."""
+        return self._matched(query, {}, False)
+
+    def _listing(self, filters: dict[str, list[str]], offset: int, limit: int) -> list[Row]:
+        columns = ", ".join(f"d.{c}" for c in RESULT_COLUMNS)
+        where, params = filter_sql(filters, "d.id", "%s")
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {columns}, substr(d.summary, 1, 220) FROM search_document d WHERE 1=1{where} "
+                "ORDER BY d.name_key, d.id LIMIT %s OFFSET %s",
+                [*params, limit, offset],
+            )
+            return [row_from(r[:-1], r[-1]) for r in cursor.fetchall()]
+
+    @staticmethod
+    def ranked_rows(records) -> list[Row]:
+        """Rows from (result columns..., tier, summary snippet, details snippet) records: the summary's
+        snippet unless only the details matched."""
+        rows = []
+        for record in records:
+            summary, details = record[-2], record[-1]
+            snippet = summary if MARK_START in (summary or "") or MARK_START not in (details or "") else details
+            rows.append(row_from(record[: len(RESULT_COLUMNS)], snippet, record[len(RESULT_COLUMNS)]))
+        return rows
+
     def word_exists(self, word: str) -> bool:
         """Whether any indexed document contains the word (so it is not a typo to correct)."""
         sql, params = self.match_ids_sql(ParsedQuery(raw=word, terms=[Term((word,))]))
@@ -97,14 +139,9 @@ class SearchBackend:
             return cursor.fetchone() is not None
 
     def facet_counts(self, matched_sql: str, params: list) -> dict[str, dict[str, int]]:
-        sql = FACET_COUNTS_SQL.format(matched=matched_sql)
         counts: dict[str, dict[str, int]] = {}
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(FACET_COUNTS_SQL.format(matched=matched_sql), params)
             for facet, value, n in cursor.fetchall():
                 counts.setdefault(facet, {})[value] = n
         return counts
-
-
-def single_terms(terms: list[Term]) -> list[str]:
-    return [p for t in terms for p in t.parts]

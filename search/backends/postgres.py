@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from ..query import ParsedQuery, Phrase, Term
-from .base import RESULT_COLUMNS, BackendResult, SearchBackend, filter_sql, row_from
+
+
+def parse_word(word: str) -> ParsedQuery:
+    return ParsedQuery(raw=word, terms=[Term((word,))])
+from .base import RESULT_COLUMNS, SearchBackend, filter_sql
 
 HEADLINE_OPTIONS = "StartSel=\x02, StopSel=\x03, MaxWords=32, MinWords=14, MaxFragments=1, FragmentDelimiter=\" … \""
 # normalisation 1: divide the rank by 1 + log(document length), so long entries do not win by volume
@@ -45,50 +49,41 @@ class PostgresBackend(SearchBackend):
             [self.match_expression(query, any_term), *params],
         )
 
-    def match_ids_sql(self, query: ParsedQuery) -> tuple[str, list]:
-        return self._matched(query, {}, False)
-
-    def search(self, query, filters, offset, limit, any_term=False, facets=True) -> BackendResult:
+    def _ranked(self, query, filters, offset, limit, any_term) -> list:
         columns = ", ".join(f"d.{c}" for c in RESULT_COLUMNS)
         where, filter_params = filter_sql(filters, "d.id", "%s")
         with self.connection.cursor() as cursor:
-            if query.is_empty:
-                cursor.execute(
-                    f"SELECT {columns}, left(d.summary, 220) FROM search_document d WHERE TRUE{where} "
-                    "ORDER BY d.name_key, d.id LIMIT %s OFFSET %s",
-                    [*filter_params, limit, offset],
-                )
-                rows = [row_from(r[:-1], r[-1]) for r in cursor.fetchall()]
-            else:
-                key = query.key
-                tier = (
-                    "CASE WHEN position(' ' || %s || ' ' in d.keys) > 0 THEN 0 "
-                    "WHEN position(' ' || %s in d.keys) > 0 THEN 1 ELSE 2 END"
-                    if key else "2"
-                )
-                tier_params = [key, key] if key else []
-                cursor.execute(
-                    f"WITH q AS (SELECT to_tsquery('english', %s) AS query), "
-                    f"hits AS (SELECT * FROM (SELECT {columns}, d.summary, d.details, {tier} AS tier, {RANK} AS score, "
-                    f"d.name_key AS nk FROM search_document d, q WHERE d.vector @@ q.query{where}) ranked "
-                    f"ORDER BY tier, CASE WHEN tier < 2 THEN length(nk) ELSE 0 END, score DESC, nk, id LIMIT %s OFFSET %s) "
-                    f"SELECT {', '.join('hits.' + c for c in RESULT_COLUMNS)}, hits.tier, "
-                    f"ts_headline('english', hits.summary, q.query, %s), "
-                    f"ts_headline('english', hits.details, q.query, %s) "
-                    f"FROM hits, q ORDER BY hits.tier, CASE WHEN hits.tier < 2 THEN length(hits.nk) ELSE 0 END, hits.score DESC, hits.nk, hits.id",
-                    [self.match_expression(query, any_term), *tier_params, *filter_params, limit, offset,
-                     HEADLINE_OPTIONS, HEADLINE_OPTIONS],
-                )
-                rows = []
-                for record in cursor.fetchall():
-                    summary, details = record[-2], record[-1]
-                    snippet = summary if "\x02" in (summary or "") or "\x02" not in (details or "") else details
-                    rows.append(row_from(record[: len(RESULT_COLUMNS)], snippet, record[len(RESULT_COLUMNS)]))
-        if not facets:  # the caller has the counts already
-            return BackendResult(rows=rows, count=-1)
-        matched_sql, params = self._matched(query, filters, any_term)
-        counts = self.facet_counts(matched_sql, params)
-        return BackendResult(rows=rows, count=sum(counts.get("status", {}).values()), facets=counts)
+            key = query.key
+            tier = (
+                "CASE WHEN position(' ' || %s || ' ' in d.keys) > 0 THEN 0 "
+                "WHEN position(' ' || %s in d.keys) > 0 THEN 1 ELSE 2 END"
+                if key else "2"
+            )
+            tier_params = [key, key] if key else []
+            cursor.execute(
+                f"WITH q AS (SELECT to_tsquery('english', %s) AS query), "
+                f"hits AS (SELECT * FROM (SELECT {columns}, d.summary, d.details, {tier} AS tier, {RANK} AS score, "
+                f"d.name_key AS nk FROM search_document d, q WHERE d.vector @@ q.query{where}) ranked "
+                f"ORDER BY tier, CASE WHEN tier < 2 THEN length(nk) ELSE 0 END, score DESC, nk, id LIMIT %s OFFSET %s) "
+                f"SELECT {', '.join('hits.' + c for c in RESULT_COLUMNS)}, hits.tier, "
+                f"ts_headline('english', hits.summary, q.query, %s), "
+                f"ts_headline('english', hits.details, q.query, %s) "
+                f"FROM hits, q ORDER BY hits.tier, CASE WHEN hits.tier < 2 THEN length(hits.nk) ELSE 0 END, hits.score DESC, hits.nk, hits.id",
+                [self.match_expression(query, any_term), *tier_params, *filter_params, limit, offset,
+                 HEADLINE_OPTIONS, HEADLINE_OPTIONS],
+            )
+            return self.ranked_rows(cursor.fetchall())
+
+    def word_exists(self, word: str) -> bool:
+        # A materialized CTE is planned on its own: a plain "... LIMIT 1" made the planner expect an early
+        # hit and scan every document for a word found nowhere (0.5 s at 100k) instead of one GIN lookup
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "WITH matched AS MATERIALIZED (SELECT d.id FROM search_document d "
+                "WHERE d.vector @@ to_tsquery('english', %s)) SELECT 1 FROM matched LIMIT 1",
+                [self.match_expression(parse_word(word))],
+            )
+            return cursor.fetchone() is not None
 
     def similar_terms(self, word: str, limit: int = 5) -> list[tuple[str, float]]:
         with self.connection.cursor() as cursor:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..query import ParsedQuery, Phrase, Term
 from ..text import similarity
-from .base import MARK_START, RESULT_COLUMNS, BackendResult, SearchBackend, filter_sql, row_from
+from .base import RESULT_COLUMNS, SearchBackend, filter_sql
 
 # title, aliases, variants, organisations, licences, platforms, summary, details
 WEIGHTS = "10.0, 8.0, 6.0, 3.0, 3.0, 2.0, 1.0, 0.25"
@@ -48,50 +48,30 @@ class SQLiteBackend(SearchBackend):
             [self.match_expression(query, any_term), *params],
         )
 
-    def match_ids_sql(self, query: ParsedQuery) -> tuple[str, list]:
-        return self._matched(query, {}, False)
-
-    def search(self, query, filters, offset, limit, any_term=False, facets=True) -> BackendResult:
+    def _ranked(self, query, filters, offset, limit, any_term) -> list:
         columns = ", ".join(f"d.{c}" for c in RESULT_COLUMNS)
         where, filter_params = filter_sql(filters, "d.id", "%s")
         with self.connection.cursor() as cursor:
-            if query.is_empty:
-                cursor.execute(
-                    f"SELECT {columns}, substr(d.summary, 1, 220) FROM search_document d WHERE 1=1{where} "
-                    "ORDER BY d.name_key, d.id LIMIT %s OFFSET %s",
-                    [*filter_params, limit, offset],
-                )
-                rows = [row_from(r[:-1], r[-1]) for r in cursor.fetchall()]
-            else:
-                match = self.match_expression(query, any_term)
-                key = query.key
-                tier = (
-                    "CASE WHEN instr(d.keys, ' ' || %s || ' ') > 0 THEN 0 "
-                    "WHEN instr(d.keys, ' ' || %s) > 0 THEN 1 ELSE 2 END"
-                    if key else "2"
-                )
-                tier_params = [key, key] if key else []
-                cursor.execute(
-                    f"WITH hits AS (SELECT {columns}, {tier} AS tier, bm25(search_fts, {WEIGHTS}) AS score, d.name_key AS nk "
-                    f"FROM search_fts JOIN search_document d ON d.id = search_fts.rowid "
-                    f"WHERE search_fts MATCH %s{where} ORDER BY tier, CASE WHEN tier < 2 THEN length(nk) ELSE 0 END, score, nk, d.id LIMIT %s OFFSET %s) "
-                    f"SELECT hits.*, "
-                    f"snippet(search_fts, {SUMMARY_COLUMN}, char(2), char(3), '…', {SNIPPET_TOKENS}), "
-                    f"snippet(search_fts, {DETAILS_COLUMN}, char(2), char(3), '…', {SNIPPET_TOKENS}) "
-                    f"FROM hits JOIN search_fts ON search_fts.rowid = hits.id WHERE search_fts MATCH %s "
-                    f"ORDER BY hits.tier, CASE WHEN hits.tier < 2 THEN length(hits.nk) ELSE 0 END, hits.score, hits.nk, hits.id",
-                    [*tier_params, match, *filter_params, limit, offset, match],
-                )
-                rows = []
-                for record in cursor.fetchall():
-                    summary, details = record[-2], record[-1]
-                    snippet = summary if MARK_START in (summary or "") or MARK_START not in (details or "") else details
-                    rows.append(row_from(record[: len(RESULT_COLUMNS)], snippet, record[len(RESULT_COLUMNS)]))
-        if not facets:  # the caller has the counts already
-            return BackendResult(rows=rows, count=-1)
-        matched_sql, params = self._matched(query, filters, any_term)
-        counts = self.facet_counts(matched_sql, params)
-        return BackendResult(rows=rows, count=sum(counts.get("status", {}).values()), facets=counts)
+            match = self.match_expression(query, any_term)
+            key = query.key
+            tier = (
+                "CASE WHEN instr(d.keys, ' ' || %s || ' ') > 0 THEN 0 "
+                "WHEN instr(d.keys, ' ' || %s) > 0 THEN 1 ELSE 2 END"
+                if key else "2"
+            )
+            tier_params = [key, key] if key else []
+            cursor.execute(
+                f"WITH hits AS (SELECT {columns}, {tier} AS tier, bm25(search_fts, {WEIGHTS}) AS score, d.name_key AS nk "
+                f"FROM search_fts JOIN search_document d ON d.id = search_fts.rowid "
+                f"WHERE search_fts MATCH %s{where} ORDER BY tier, CASE WHEN tier < 2 THEN length(nk) ELSE 0 END, score, nk, d.id LIMIT %s OFFSET %s) "
+                f"SELECT hits.*, "
+                f"snippet(search_fts, {SUMMARY_COLUMN}, char(2), char(3), '…', {SNIPPET_TOKENS}), "
+                f"snippet(search_fts, {DETAILS_COLUMN}, char(2), char(3), '…', {SNIPPET_TOKENS}) "
+                f"FROM hits JOIN search_fts ON search_fts.rowid = hits.id WHERE search_fts MATCH %s "
+                f"ORDER BY hits.tier, CASE WHEN hits.tier < 2 THEN length(hits.nk) ELSE 0 END, hits.score, hits.nk, hits.id",
+                [*tier_params, match, *filter_params, limit, offset, match],
+            )
+            return self.ranked_rows(cursor.fetchall())
 
     def similar_terms(self, word: str, limit: int = 5) -> list[tuple[str, float]]:
         grams = sorted({word[i : i + 3] for i in range(len(word) - 2)})
