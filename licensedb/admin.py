@@ -51,6 +51,10 @@ class OwnEvidenceMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class ReviewerMixin:
+    """New or edited evidence is signed by the curator who saved it, unless they named a reviewer."""
+
+
 class AliasInline(admin.TabularInline):
     model = Alias
     formset = AliasFormSet
@@ -139,7 +143,7 @@ class EvidenceConfidenceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Dataset)
-class DatasetAdmin(OwnEvidenceMixin, SimpleHistoryAdmin):
+class DatasetAdmin(ReviewerMixin, OwnEvidenceMixin, SimpleHistoryAdmin):
     form = DatasetAdminForm
     list_display = ["name", "status", "publication", "commercial_training", "last_reviewed", "updated"]
     list_filter = [
@@ -167,7 +171,7 @@ class DatasetAdmin(OwnEvidenceMixin, SimpleHistoryAdmin):
     readonly_fields = ["created", "updated"]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["name", "slug", "summary", "publication", "last_reviewed"]}),
+        (None, {"fields": ["name", "slug", "summary", "publication", "last_reviewed", "edit_version"]}),
         ("Facts", {"fields": ["organisations", "year", "homepage", "modalities", ("size_videos", "size_clips", "size_hours"), "size_note"]}),
         ("Paper", {"fields": ["paper_title", "paper_url", ("arxiv_id", "doi"), "bibtex"], "classes": ["collapse"]}),
         ("Source and distribution", {"fields": ["platforms", "distribution", "access", "access_note"]}),
@@ -190,14 +194,6 @@ class DatasetAdmin(OwnEvidenceMixin, SimpleHistoryAdmin):
             return "-"
         value = effective.commercial_training
         return format_html('<span class="verdict-{}">{}</span>', value, value)
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is Evidence:
-            for evidence_form in formset.forms:
-                instance = evidence_form.instance
-                if not instance.reviewer and evidence_form.has_changed():
-                    instance.reviewer = request.user.get_username()
-        super().save_formset(request, form, formset, change)
 
     @admin.action(description="Mark selected entries as reviewed today")
     def mark_reviewed(self, request, queryset: QuerySet[Dataset]):
@@ -245,20 +241,13 @@ class DatasetAdmin(OwnEvidenceMixin, SimpleHistoryAdmin):
 
 
 @admin.register(SourcePlatform)
-class SourcePlatformAdmin(OwnEvidenceMixin, SimpleHistoryAdmin):
+class SourcePlatformAdmin(ReviewerMixin, OwnEvidenceMixin, SimpleHistoryAdmin):
     owner_field = "platform"
     list_display = ["name", "kind", "terms_apply"]
     list_filter = ["kind", "terms_apply"]
     search_fields = ["name", "slug", "summary"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PlatformEvidenceInline, PlatformVerdictInline]
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is Evidence:
-            for evidence_form in formset.forms:
-                if not evidence_form.instance.reviewer and evidence_form.has_changed():
-                    evidence_form.instance.reviewer = request.user.get_username()
-        super().save_formset(request, form, formset, change)
 
 
 @admin.register(Licence)

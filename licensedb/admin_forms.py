@@ -13,9 +13,16 @@ from .vocabulary import Publication, Status
 
 
 class DatasetAdminForm(forms.ModelForm):
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Dataset
         fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.fields["edit_version"].initial = self.instance.version
 
     def clean_name(self):
         name = self.cleaned_data["name"]
@@ -32,6 +39,9 @@ class DatasetAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        conflict = rules.edit_conflict(self.instance, cleaned.get("edit_version"))
+        if conflict:
+            raise ValidationError(conflict, code="edit_conflict")
         status = cleaned.get("status")
         if status and status != Status.AVAILABLE:
             if not cleaned.get("status_date"):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from django.db.models import Q, QuerySet
 
 from .models import Dataset, Licence, Modality, Organisation, SourcePlatform
@@ -50,8 +52,13 @@ class SearchTextFilter(django_filters.CharFilter):
     field_class = SearchTextField
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """One or more slugs (repeat the parameter), checked against the objects that exist."""
+
+
 class DatasetFilter(django_filters.FilterSet):
-    licence = django_filters.ModelMultipleChoiceFilter(
+    licence = SlugMultipleChoiceFilter(
         queryset=Licence.objects.all(),
         to_field_name="slug",
         method="filter_licence",
@@ -60,13 +67,13 @@ class DatasetFilter(django_filters.FilterSet):
     category = django_filters.MultipleChoiceFilter(
         choices=LicenceCategory.choices, method="filter_category", label="Licence category"
     )
-    platform = django_filters.ModelMultipleChoiceFilter(
+    platform = SlugMultipleChoiceFilter(
         field_name="platforms__slug", queryset=SourcePlatform.objects.all(), to_field_name="slug", label="Source platform"
     )
-    organisation = django_filters.ModelMultipleChoiceFilter(
+    organisation = SlugMultipleChoiceFilter(
         field_name="organisations__slug", queryset=Organisation.objects.all(), to_field_name="slug", label="Organisation"
     )
-    modality = django_filters.ModelMultipleChoiceFilter(
+    modality = SlugMultipleChoiceFilter(
         field_name="modalities__slug", queryset=Modality.objects.all(), to_field_name="slug", label="Modality"
     )
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label="Status")

@@ -71,7 +71,7 @@ def _fields(record) -> list[str]:
     names = []
     for model_field in record.instance_type._meta.concrete_fields:
         attname = model_field.attname
-        if attname not in IGNORED_FIELDS:
+        if attname not in IGNORED_FIELDS and hasattr(record, attname):  # history may exclude some fields
             names.append(attname)
     return names
 

@@ -29,6 +29,11 @@ PUBLISHED_FROM_DRAFT = (
 DRAFT_WITH_PUBLISHED_CHILDREN = (
     "This entry cannot go back to draft while published entries are derived from it ({children})."
 )
+EDIT_CONFLICT = (
+    "{entry} was changed by {who} at {when} after you opened it, so your changes were not saved. They "
+    "are still in the form below: open the entry again in another tab to see the other changes, then "
+    "apply yours and save."
+)
 TAKEDOWN_NEEDS_DATE = "A withdrawn or taken-down dataset needs the date it happened."
 TAKEDOWN_NEEDS_REASON = "Say why the dataset was withdrawn or taken down."
 
@@ -70,3 +75,19 @@ def duplicate_names(names: Iterable[str]) -> dict[str, list[str]]:
     for name in names:
         groups.setdefault(name_key(name), []).append(name)
     return {key: group for key, group in groups.items() if len(group) > 1}
+
+
+def edit_conflict(dataset, version_seen: int | None) -> str | None:
+    """A message if the dataset was saved since ``version_seen`` was read, else None.
+
+    Locks the row for the rest of the transaction, so that two saves cannot both pass the check.
+    """
+    if dataset.pk is None or version_seen is None:
+        return None
+    current = type(dataset).objects.select_for_update().filter(pk=dataset.pk).values_list("version", flat=True).first()
+    if current is None or current == version_seen:
+        return None
+    last = dataset.history.select_related("history_user").order_by("-history_date").first()
+    who = last.history_user.get_username() if last and last.history_user else "another curator"
+    when = f"{last.history_date:%Y-%m-%d %H:%M} UTC" if last else "an earlier time"
+    return EDIT_CONFLICT.format(entry=dataset.name, who=who, when=when)

@@ -25,8 +25,11 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("search/", include("search.urls")),
     path("api/v1/", include("licensedb.api.urls")),
+    path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
 
 
 
+
+handler404 = "licensedb.views.page_not_found"

@@ -220,3 +220,40 @@ def platform_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "about.html", {"uses": USES, "verdict_values": VerdictValue.choices})
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers: 200 when every configured database answers, 503 otherwise."""
+    from django.db import DatabaseError, connections
+    from django.http import JsonResponse
+
+    checks = {}
+    for alias in connections:
+        try:
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+            checks[alias] = "ok"
+        except DatabaseError as error:
+            checks[alias] = f"error: {error.__class__.__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "unavailable", "databases": checks}, status=200 if healthy else 503)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form (no valid CSRF token): JSON under /api/, a page that looks like the site elsewhere."""
+    message = "This form could not be accepted: reload the page and send it again (your session may have expired)."
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"detail": "CSRF check failed: send an API token instead of a session cookie, or a CSRF token."}, status=403)
+    return render(request, "403_csrf.html", {"message": message}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """404s: JSON under /api/, the site's own page elsewhere."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"detail": f"Nothing at {request.path[:200]}. See /api/v1/docs/ for the API."}, status=404)
+    return render(request, "404.html", status=404)

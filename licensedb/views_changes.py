@@ -18,7 +18,7 @@ KINDS = {"": "All changes", "licence": "Licence changes", "takedown": "Takedowns
 PAGE = 50
 
 
-def _changes(kind: str, before: datetime.datetime | None, limit: int) -> list[history.EntryChanges]:
+def recent(kind: str, before: datetime.datetime | None, limit: int) -> list[history.EntryChanges]:
     groups = history.grouped(history.changes(limit=limit * 6, before=before))
     if kind:
         groups = [g for g in groups if kind in g.events]
@@ -34,7 +34,7 @@ def changes_page(request: HttpRequest) -> HttpResponse:
         before = parse_datetime(request.GET["before"].replace(" ", "+"))
         if before is None:
             return bad_request(request, {"before": ["Give a date and time like 2026-11-24T12:00:00+00:00."]})
-    groups = _changes(kind, before, PAGE)
+    groups = recent(kind, before, PAGE)
     older = groups[-1].changes[-1].when.isoformat() if len(groups) == PAGE else None
     return render(request, "changes/changes.html", {"groups": groups, "kind": kind, "kinds": KINDS, "older": older})
 
@@ -48,7 +48,7 @@ class ChangesFeed(Feed):
         return reverse("changes")
 
     def items(self):
-        return _changes("", None, 50)
+        return recent("", None, 50)
 
     def item_title(self, item: history.EntryChanges) -> str:
         labels = {"licence": "[licence change] ", "takedown": "[takedown] "}

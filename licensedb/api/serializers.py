@@ -21,7 +21,7 @@ class EvidenceSerializer(serializers.Serializer):
 
 class LayerSerializer(serializers.Serializer):
     layer = serializers.CharField(help_text="dataset_terms, content_terms, or inherited:<slug of the ancestor>")
-    verdict = serializers.ChoiceField(choices=VerdictValue.values, source="value")
+    verdict = serializers.ChoiceField(choices=VerdictValue.choices, source="value")
     source = serializers.CharField(help_text="What decided inside the layer: dataset, platform:<slug>, ...")
     via = serializers.ListField(child=serializers.CharField(), help_text="Lineage path to an ancestor")
     conditions = serializers.ListField(child=serializers.CharField())
@@ -30,7 +30,7 @@ class LayerSerializer(serializers.Serializer):
 
 
 class EffectiveSerializer(serializers.Serializer):
-    effective = serializers.ChoiceField(choices=VerdictValue.values, source="value")
+    effective = serializers.ChoiceField(choices=VerdictValue.choices, source="value")
     decided_by = serializers.CharField()
     tied_with = serializers.ListField(child=serializers.CharField())
     conditions = serializers.ListField(child=serializers.CharField())
@@ -39,7 +39,7 @@ class EffectiveSerializer(serializers.Serializer):
 
 
 class EffectiveSummarySerializer(serializers.Serializer):
-    effective = serializers.ChoiceField(choices=VerdictValue.values)
+    effective = serializers.ChoiceField(choices=VerdictValue.choices)
     decided_by = serializers.CharField()
 
 
@@ -105,10 +105,25 @@ class ClaimCheckSerializer(serializers.Serializer):
     source = serializers.CharField(source="claim.source")
     url = serializers.URLField(source="claim.url")
     claimed = serializers.CharField(source="claim.claimed")
-    licence = serializers.CharField(source="claim.licence.slug", default=None)
+    licence = serializers.CharField(source="claim.licence.slug", default=None, allow_null=True,
+                                    help_text="The licence the claim names, when it is one we know")
     accessed = serializers.DateField(source="claim.accessed")
     conflict = serializers.BooleanField()
     explanation = serializers.CharField()
+
+
+class PaperSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    url = serializers.URLField(allow_null=True)
+    arxiv = serializers.CharField(allow_null=True)
+    doi = serializers.CharField(allow_null=True)
+
+
+class SizeSerializer(serializers.Serializer):
+    videos = serializers.IntegerField(allow_null=True)
+    clips = serializers.IntegerField(allow_null=True)
+    hours = serializers.FloatField(allow_null=True)
+    note = serializers.CharField(allow_blank=True)
 
 
 class DatasetDetailSerializer(DatasetListSerializer):
@@ -125,7 +140,7 @@ class DatasetDetailSerializer(DatasetListSerializer):
     class Meta(DatasetListSerializer.Meta):
         fields = DatasetListSerializer.Meta.fields + [
             "summary", "organisations", "modalities", "homepage", "paper", "size", "access_note",
-            "status_date", "status_reason", "derivatives", "licence_lines", "claims", "bibtex",
+            "status_date", "status_reason", "derivatives", "licence_lines", "claims", "bibtex", "version",
         ]
 
     def get_organisations(self, obj: Dataset) -> list[str]:
@@ -134,13 +149,13 @@ class DatasetDetailSerializer(DatasetListSerializer):
     def get_modalities(self, obj: Dataset) -> list[str]:
         return [m.slug for m in obj.modalities.all()]
 
-    @extend_schema_field(serializers.DictField())
+    @extend_schema_field(PaperSerializer(allow_null=True))
     def get_paper(self, obj: Dataset) -> dict | None:
         if not (obj.paper_title or obj.paper_url):
             return None
         return {"title": obj.paper_title, "url": obj.paper_url or None, "arxiv": obj.arxiv_id or None, "doi": obj.doi or None}
 
-    @extend_schema_field(serializers.DictField())
+    @extend_schema_field(SizeSerializer())
     def get_size(self, obj: Dataset) -> dict:
         return {"videos": obj.size_videos, "clips": obj.size_clips, "hours": obj.size_hours, "note": obj.size_note}
 

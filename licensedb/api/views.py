@@ -4,18 +4,34 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.http import JsonResponse
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.views.decorators.csrf import csrf_exempt
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, viewsets
+from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from .. import verdict_store
 from ..filters import DatasetFilter
-from ..models import Dataset, DatasetLicence, Licence, SourcePlatform
+from ..models import Dataset, DatasetLicence, DatasetVerdict, Evidence, Licence, SourcePlatform
 from ..checks import check
+from ..views_changes import recent as changes_list
 from ..selection import SelectionError, select
 from ..vocabulary import USES, USES_BY_KEY, LicenceLayer, VerdictValue
+from .writes import (
+    CuratorPermission,
+    DatasetWriteSerializer,
+    EvidenceWriteSerializer,
+    VerdictWriteSerializer,
+    add_evidence,
+    put_verdict,
+    write_dataset,
+)
 from .serializers import (
     EvidenceSerializer,
     DatasetDetailSerializer,
@@ -30,11 +46,19 @@ from .serializers import (
     list=extend_schema(summary="List published datasets", description="Filter with the same parameters as the dataset list page; each use's effective verdict is a parameter, e.g. `commercial_training=allowed`."),
     retrieve=extend_schema(summary="One dataset with every use's effective verdict, its layers and evidence"),
 )
-class DatasetViewSet(viewsets.ReadOnlyModelViewSet):
+class DatasetViewSet(viewsets.ModelViewSet):
     lookup_field = "slug"
     filterset_class = DatasetFilter
+    permission_classes = [CuratorPermission]
+    http_method_names = ["get", "post", "patch", "put", "head", "options"]
+    write_model = Dataset  # the model CuratorPermission checks; actions below name their own
 
     def get_queryset(self):
+        if self.request.method not in ("GET", "HEAD", "OPTIONS"):
+            return Dataset.objects.all()  # curators may change drafts too
+        return self._published()
+
+    def _published(self):
         current_terms = DatasetLicence.objects.current().filter(layer=LicenceLayer.DATASET_TERMS).select_related("licence")
         queryset = (
             Dataset.objects.published()
@@ -58,19 +82,64 @@ class DatasetViewSet(viewsets.ReadOnlyModelViewSet):
         return queryset
 
     def get_serializer_class(self):
+        if self.action in ("create", "partial_update", "update"):
+            return DatasetWriteSerializer
         return DatasetDetailSerializer if self.action == "retrieve" else DatasetListSerializer
 
-    def retrieve(self, request, *args, **kwargs):
-        dataset = self.get_object()
+    def _detail(self, dataset: Dataset, status_code: int = 200) -> Response:
+        dataset = Dataset.objects.prefetch_related(
+            "aliases", "platforms", "derived_from", "organisations", "modalities", "derivatives",
+            "claims__licence", Prefetch("licence_lines", queryset=DatasetLicence.objects.select_related("licence")),
+        ).select_related("effective").get(pk=dataset.pk)
+        dataset.current_terms = [l for l in dataset.licence_lines.all() if l.is_current and l.layer == LicenceLayer.DATASET_TERMS]
         context = self.get_serializer_context()
         context["explanations"] = {dataset.slug: verdict_store.explain(dataset)}
-        return Response(DatasetDetailSerializer(dataset, context=context).data)
+        return Response(DatasetDetailSerializer(dataset, context=context).data, status=status_code)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._detail(self.get_object())
+
+    @extend_schema(summary="Create a dataset (curators)", request=DatasetWriteSerializer, responses={201: DatasetDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = DatasetWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._detail(write_dataset(serializer), 201)
+
+    @extend_schema(summary="Change a dataset (curators); send its current version", request=DatasetWriteSerializer,
+                   responses={200: DatasetDetailSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        serializer = DatasetWriteSerializer(self.get_object(), data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        return self._detail(write_dataset(serializer))
+
+    @extend_schema(exclude=True)
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(summary="Add evidence to a dataset (curators)", request=EvidenceWriteSerializer,
+                   responses={201: EvidenceSerializer})
+    @action(detail=True, methods=["post"], url_path="evidence", write_model=Evidence)
+    def evidence(self, request, slug=None):
+        evidence = add_evidence(self.get_object(), request.data, request.user)
+        return Response(EvidenceSerializer(evidence).data | {"key": evidence.key}, status=201)
+
+    @extend_schema(summary="Set a dataset's verdict for one use and layer (curators)", request=VerdictWriteSerializer,
+                   responses={200: DatasetDetailSerializer})
+    @action(detail=True, methods=["put"], url_path=r"verdicts/(?P<layer>[a-z_]+)/(?P<use>[a-z_]+)",
+            write_model=DatasetVerdict)
+    def verdict(self, request, slug=None, layer=None, use=None):
+        dataset = self.get_object()
+        put_verdict(dataset, layer, use, request.data)
+        return self._detail(dataset)
 
 
 class LicenceViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = r"[a-z0-9.\-]+"
     queryset = Licence.objects.order_by("name")
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_fields = {"category": ["exact"], "spdx_id": ["exact"]}
+    ordering_fields = ["name", "slug", "category"]
 
     def get_serializer_class(self):
         return LicenceDetailSerializer if self.action == "retrieve" else LicenceSerializer
@@ -80,9 +149,12 @@ class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     serializer_class = PlatformSerializer
     queryset = SourcePlatform.objects.prefetch_related("verdicts__conditions", "verdicts__evidence").order_by("name")
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_fields = {"kind": ["exact"], "terms_apply": ["exact"]}
+    ordering_fields = ["name", "slug", "kind"]
 
 
-@extend_schema(exclude=True)
+@csrf_exempt  # answers every method with a 404 and changes nothing
 def not_found(request, *args, **kwargs):
     return JsonResponse({"detail": f"There is no API endpoint at {request.path}. See /api/v1/ for the list."}, status=404)
 
@@ -120,7 +192,7 @@ class CheckRequestSerializer(serializers.Serializer):
 class CheckItemSerializer(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
-    verdict = serializers.ChoiceField(choices=VerdictValue.values)
+    verdict = serializers.ChoiceField(choices=VerdictValue.choices)
     decided_by = serializers.CharField()
     conditions = serializers.ListField(child=serializers.CharField())
     evidence = EvidenceSerializer(many=True)
@@ -128,7 +200,7 @@ class CheckItemSerializer(serializers.Serializer):
 
 class CheckResponseSerializer(serializers.Serializer):
     use = serializers.CharField()
-    overall = serializers.ChoiceField(choices=VerdictValue.values, help_text="The most restrictive of the datasets' verdicts")
+    overall = serializers.ChoiceField(choices=VerdictValue.choices, help_text="The most restrictive of the datasets' verdicts")
     blocking = serializers.ListField(child=serializers.CharField(), help_text="Datasets whose verdict is the overall one")
     datasets = CheckItemSerializer(many=True)
 
@@ -162,3 +234,79 @@ class CheckView(APIView):
                 for dataset, effective in result.items
             ],
         })
+
+
+class ChangeDetailSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    before = serializers.CharField()
+    after = serializers.CharField()
+
+
+class ChangeSerializer(serializers.Serializer):
+    subject = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    user = serializers.CharField()
+    details = ChangeDetailSerializer(many=True)
+
+
+class ChangeGroupSerializer(serializers.Serializer):
+    when = serializers.DateTimeField()
+    dataset = serializers.DictField(child=serializers.CharField(), help_text="slug, name and url of the entry")
+    summary = serializers.CharField()
+    events = serializers.ListField(child=serializers.ChoiceField(choices=["takedown", "licence", "status"]))
+    changes = ChangeSerializer(many=True)
+
+
+class ChangesResponseSerializer(serializers.Serializer):
+    results = ChangeGroupSerializer(many=True)
+    next = serializers.CharField(allow_null=True, help_text="The URL of older changes, if any")
+
+
+class ChangesView(APIView):
+    @extend_schema(
+        summary="Changes to published entries, newest first",
+        parameters=[
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=["licence", "takedown"], description="Only licence changes or takedowns"),
+            OpenApiParameter("before", OpenApiTypes.DATETIME, description="Changes before this time (for older pages)"),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 100 (default 50)"),
+        ],
+        responses=ChangesResponseSerializer,
+    )
+    def get(self, request):
+        errors = {}
+        kind = request.query_params.get("kind", "")
+        if kind not in ("", "licence", "takedown"):
+            errors["kind"] = ["Use licence or takedown (or leave it out)."]
+        before = None
+        if request.query_params.get("before"):
+            before = parse_datetime(request.query_params["before"].replace(" ", "+"))
+            if before is None:
+                errors["before"] = ["Give a date and time like 2026-11-24T12:00:00+00:00."]
+        size = request.query_params.get("page_size", "50")
+        if not size.isdigit() or not 1 <= int(size) <= 100:
+            errors["page_size"] = ["page_size must be a whole number from 1 to 100."]
+        if errors:
+            return Response(errors, status=400)
+        size = int(size)
+        groups = changes_list(kind, before, size)
+        results = [
+            {
+                "when": group.when,
+                "dataset": {"slug": group.dataset_slug, "name": group.dataset_name,
+                            "url": request.build_absolute_uri(f"/datasets/{group.dataset_slug}/")},
+                "summary": group.summary,
+                "events": group.events,
+                "changes": [
+                    {"subject": c.subject, "kind": c.kind, "user": c.user,
+                     "details": [{"field": f, "before": b, "after": a} for f, b, a in c.details]}
+                    for c in group.changes
+                ],
+            }
+            for group in groups
+        ]
+        next_url = None
+        if len(groups) == size:
+            params = request.query_params.copy()
+            params["before"] = groups[-1].changes[-1].when.isoformat()
+            next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        return Response({"results": ChangeGroupSerializer(results, many=True).data, "next": next_url})

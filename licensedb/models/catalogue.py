@@ -81,9 +81,12 @@ class Dataset(models.Model):
     last_reviewed = models.DateField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Goes up with every save; a save based on an older version is refused."
+    )
 
     history = HistoricalRecords(
-        m2m_fields=[organisations, modalities, platforms], excluded_fields=["updated", "name_key"]
+        m2m_fields=[organisations, modalities, platforms], excluded_fields=["updated", "name_key", "version"]
     )
     objects = DatasetQuerySet.as_manager()
 
@@ -108,6 +111,10 @@ class Dataset(models.Model):
 
     def save(self, *args, **kwargs):
         self.name_key = name_key(self.name)
+        if self.pk is not None and not kwargs.get("force_insert"):
+            self.version = (self.version or 0) + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
