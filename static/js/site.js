@@ -94,6 +94,90 @@
   // results replaced by live search bring new buttons
   document.addEventListener("licensedb:updated", trayRender);
 
+  // Dataset picker: suggestions from the search API for inputs marked data-dataset-picker. With
+  // data-picker-multi the input holds comma-separated slugs and a choice replaces the word being typed.
+  function setupPicker(input) {
+    var multi = input.hasAttribute("data-picker-multi");
+    var list = document.createElement("ul");
+    var listId = input.id + "-suggestions";
+    list.id = listId;
+    list.className = "picker-list";
+    list.setAttribute("role", "listbox");
+    list.hidden = true;
+    input.insertAdjacentElement("afterend", list);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", listId);
+    input.setAttribute("aria-expanded", "false");
+    var active = -1;
+    var timer = null;
+    function current() {
+      if (!multi) return input.value.trim();
+      var parts = input.value.split(",");
+      return parts[parts.length - 1].trim();
+    }
+    function close() {
+      list.hidden = true;
+      active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+    function choose(option) {
+      var slug = option.getAttribute("data-slug");
+      if (multi) {
+        var parts = input.value.split(",").map(function (p) { return p.trim(); }).filter(Boolean);
+        parts.pop();
+        parts.push(slug);
+        input.value = parts.join(", ") + ", ";
+      } else {
+        input.value = slug;
+      }
+      close();
+      input.focus();
+    }
+    function highlight(index) {
+      var options = list.querySelectorAll("li");
+      options.forEach(function (o, i) { o.setAttribute("aria-selected", i === index ? "true" : "false"); });
+      active = index;
+      if (options[index]) input.setAttribute("aria-activedescendant", options[index].id);
+    }
+    function fetchSuggestions() {
+      var q = current();
+      if (q.length < 2) { close(); return; }
+      fetch("/api/v1/search/?page_size=6&q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (body) {
+          if (!body) return;
+          list.textContent = "";
+          body.results.forEach(function (hit, i) {
+            var li = document.createElement("li");
+            li.id = listId + "-" + i;
+            li.setAttribute("role", "option");
+            li.setAttribute("data-slug", hit.slug);
+            li.textContent = hit.name + " (" + hit.slug + ")";
+            li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(li); });
+            list.appendChild(li);
+          });
+          list.hidden = body.results.length === 0;
+          input.setAttribute("aria-expanded", list.hidden ? "false" : "true");
+          highlight(-1);
+        }).catch(function () {});
+    }
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(fetchSuggestions, 150); });
+    input.addEventListener("keydown", function (e) {
+      var options = list.querySelectorAll("li");
+      if (list.hidden || !options.length) return;
+      if (e.key === "ArrowDown") { e.preventDefault(); highlight((active + 1) % options.length); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); highlight((active - 1 + options.length) % options.length); }
+      else if (e.key === "Enter" && active >= 0) { e.preventDefault(); choose(options[active]); }
+      else if (e.key === "Escape") { close(); }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 150); });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-dataset-picker]").forEach(setupPicker);
+  });
+
   // Search as you type: fetch the results fragment for the form's state and keep the URL shareable.
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("form[data-live-search]");

@@ -1,0 +1,116 @@
+"""The journeys people take, in a real headless Chromium."""
+
+import csv
+import io
+
+import pytest
+from playwright.sync_api import expect
+
+from licensedb.models import Dataset, DatasetVerdict
+
+pytestmark = pytest.mark.browser
+
+
+def test_search_as_you_type_open_a_dataset_compare_and_export_csv(page, site, shot):
+    page.goto(f"{site}/search/")
+    page.locator("#search-q").press_sequentially("panda", delay=60)
+    expect(page.locator(".search-hit h3 a").first).to_have_text("Panda-70M")
+    expect(page).to_have_url(f"{site}/search/?q=panda")  # the live results keep the address shareable
+    shot(page, "01-search-as-you-type")
+
+    page.locator(".search-hit h3 a", has_text="Panda-70M").click()
+    expect(page.locator("h1")).to_have_text("Panda-70M")
+    page.locator("#use-commercial_training summary").click()
+    expect(page.locator("#use-commercial_training table.layers")).to_be_visible()
+    shot(page, "02-dataset-page")
+
+    page.locator("button.compare-add").click()
+    expect(page.locator("#compare-tray")).to_be_visible()
+    page.goto(f"{site}/datasets/hoi4d/")
+    page.locator("button.compare-add").click()
+    expect(page.locator("#compare-tray .tray-items li")).to_have_count(2)
+    shot(page, "03-compare-tray", full_page=False)
+
+    page.locator("#compare-tray .tray-go").click()
+    expect(page.locator(".compare-table thead th")).to_have_count(3)
+    expect(page.locator(".compare-table tbody tr.differs").first).to_be_visible()
+    shot(page, "04-compare")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Export CSV").click()
+    rows = list(csv.reader(io.StringIO(open(download_info.value.path(), encoding="utf-8").read())))
+    assert rows[0] == ["row", "differs", "Panda-70M", "HOI4D"]
+    assert any(row[0] == "Commercial training" for row in rows)
+
+
+def test_check_a_use_for_three_datasets(page, site, shot):
+    page.goto(f"{site}/check/")
+    page.select_option("#check-use", "commercial_training")
+    field = page.locator("#check-datasets")
+    for text, slug in (("panda", "panda-70m"), ("ego-exo", "ego-exo4d"), ("hoi4", "hoi4d")):
+        field.press_sequentially(text, delay=60)
+        option = page.locator(f"#check-datasets-suggestions li[data-slug='{slug}']")
+        expect(option).to_be_visible()
+        field.press("ArrowDown")
+        while page.locator("#check-datasets-suggestions li[aria-selected='true']").get_attribute("data-slug") != slug:
+            field.press("ArrowDown")
+        field.press("Enter")
+    expect(field).to_have_value("panda-70m, ego-exo4d, hoi4d, ")
+    shot(page, "05-check-picker", full_page=False)
+    page.get_by_role("button", name="Check").click()
+    expect(page.locator(".check-result tbody tr")).to_have_count(3)
+    expect(page.locator("#answer-h .verdict-label")).to_have_text("Prohibited")
+    shot(page, "06-check-result")
+
+
+def test_a_curator_edits_a_verdict_and_sees_it_on_the_public_page_and_in_search(page, site, shot, django_user_model):
+    django_user_model.objects.create_superuser("browser-curator", "b@example.org", "a-long-test-password")
+    dataset = Dataset.objects.get(slug="hoi4d")
+    verdict = DatasetVerdict.objects.get(dataset=dataset, layer="dataset_terms", use="model_release")
+    assert verdict.value != "prohibited" and verdict.evidence.exists()
+
+    page.goto(f"{site}/admin/login/?next=/admin/licensedb/dataset/{dataset.pk}/change/")
+    page.fill("#id_username", "browser-curator")
+    page.fill("#id_password", "a-long-test-password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("h2", has_text="HOI4D")).to_be_visible()
+
+    uses = page.locator("select[name^='verdicts-'][name$='-use']")
+    index = next(i for i in range(uses.count()) if uses.nth(i).input_value() == "model_release"
+                 and page.locator(f"select[name='verdicts-{i}-layer']").input_value() == "dataset_terms")
+    page.select_option(f"select[name='verdicts-{index}-value']", "prohibited")
+    page.fill(f"textarea[name='verdicts-{index}-note']", "Changed in the browser journey: weights may not be published.")
+    shot(page, "07-admin-edit", full_page=False)
+    page.locator("input[name='_continue']").first.click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    page.goto(f"{site}/datasets/hoi4d/")
+    expect(page.locator("#use-model_release summary .verdict-label")).to_have_text("Prohibited")
+    page.locator("#use-model_release summary").click()
+    expect(page.locator("#use-model_release")).to_contain_text("Changed in the browser journey")
+    shot(page, "08-public-page-after-edit")
+
+    page.goto(f"{site}/search/?q=hoi4d")
+    hit = page.locator(".search-hit").first
+    expect(hit.locator("h3 a")).to_have_text("HOI4D")
+    expect(hit.locator("li", has_text="Model release").locator(".verdict-label")).to_have_text("Prohibited")
+    shot(page, "09-search-after-edit", full_page=False)
+
+
+def test_pages_work_on_a_phone_and_by_keyboard(page, site, shot):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{site}/datasets/hd-vila-100m/")
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    page.keyboard.press("Enter")
+    summary = page.locator("#use-commercial_training summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#use-commercial_training table.layers")).to_be_visible()
+    shot(page, "10-phone-dataset")
+    for path in ["/datasets/hd-vila-100m/", "/", "/datasets/", "/search/?q=kinetics", "/licences/", "/licences/cc-by-nc-4.0/",
+                 "/platforms/", "/platforms/youtube/", "/compare/?datasets=panda-70m,hoi4d", "/check/?use=research&datasets=panda-70m,hoi4d",
+                 "/changes/", "/about/"]:
+        page.goto(f"{site}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} scrolls sideways on a phone ({width}px)"
