@@ -76,9 +76,10 @@ class DatasetFilter(django_filters.FilterSet):
     modality = SlugMultipleChoiceFilter(
         field_name="modalities__slug", queryset=Modality.objects.all(), to_field_name="slug", label="Modality"
     )
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label="Status")
-    access = django_filters.MultipleChoiceFilter(choices=Access.choices, label="Access")
-    distribution = django_filters.MultipleChoiceFilter(choices=Distribution.choices, label="Distribution")
+    # single-valued columns: no join can repeat a row, so no DISTINCT
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label="Status", distinct=False)
+    access = django_filters.MultipleChoiceFilter(choices=Access.choices, label="Access", distinct=False)
+    distribution = django_filters.MultipleChoiceFilter(choices=Distribution.choices, label="Distribution", distinct=False)
     year = django_filters.NumberFilter(label="Year")
     q = SearchTextFilter(method="filter_q", label="Search words (as on the search page)")
     sort = django_filters.OrderingFilter(
@@ -116,5 +117,5 @@ class DatasetFilter(django_filters.FilterSet):
 # One filter per use on its effective verdict: ?research=allowed&commercial_training=prohibited
 for _use in USES:
     DatasetFilter.base_filters[_use.key] = django_filters.MultipleChoiceFilter(
-        field_name=f"effective__{_use.key}", choices=VerdictValue.choices, label=_use.label
+        field_name=f"effective__{_use.key}", choices=VerdictValue.choices, label=_use.label, distinct=False
     )

@@ -255,3 +255,5 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SITE_NAME = "licensedb"
+# Search answers are cached per catalogue revision (any edit makes them obsolete); 0 turns it off.
+SEARCH_CACHE_SECONDS = int(os.environ.get("LICENSEDB_SEARCH_CACHE_SECONDS", "300"))

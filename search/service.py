@@ -12,6 +12,9 @@ import html
 import re
 from dataclasses import dataclass, field
 
+import hashlib
+
+from django.conf import settings
 from django.core.cache import cache
 
 from licensedb.models import Licence, Modality, SourcePlatform
@@ -20,7 +23,7 @@ from .backends import BackendResult, get_backend
 from .backends.base import MARK_END, MARK_START
 from .documents import ENUM_LABELS, FACET_NAMES, FACETS
 from .indexer import index_version
-from .query import ParsedQuery, parse
+from .query import MAX_QUERY_LENGTH, ParsedQuery, parse
 
 MAX_PAGE_SIZE = 100
 FEW_RESULTS = 3
@@ -181,11 +184,28 @@ def _everything(backend, offset: int, page_size: int, version: int) -> BackendRe
 
 
 def search(params, default_page_size: int = 20, facets: bool = True) -> SearchResponse:
+    """The search for these request parameters. Results are cached per catalogue revision, so any edit
+    makes every cached answer obsolete at once (settings.SEARCH_CACHE_SECONDS; 0 turns it off)."""
     q = (params.get("q") or "")
     version = index_version()
     labels = _labels(version)
     filters = parse_filters(params, labels)
     page, page_size = parse_paging(params, default_page_size)
+    seconds = settings.SEARCH_CACHE_SECONDS
+    key = None
+    if seconds:
+        fingerprint = repr((q[:MAX_QUERY_LENGTH], sorted(filters.items()), page, page_size, facets))
+        key = f"search:result:{version}:{hashlib.sha256(fingerprint.encode()).hexdigest()}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    response = _search(q, filters, page, page_size, facets, version, labels)
+    if key:
+        cache.set(key, response, seconds)
+    return response
+
+
+def _search(q, filters, page, page_size, facets, version, labels) -> SearchResponse:
     query = parse(q)
     backend = get_backend()
     offset = (page - 1) * page_size

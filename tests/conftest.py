@@ -35,6 +35,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("loaddata", *FIXTURES, verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached search answers and throttle counts of one test must
+    not reach the next (the revision they are keyed by is rolled back with the test's data)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 def pytest_collection_modifyitems(config, items):
     vendor = connection.vendor
     for item in items:

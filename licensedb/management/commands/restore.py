@@ -3,6 +3,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from ...maintenance import analyze
 from ...models import Dataset, Licence
 
 
@@ -19,4 +20,5 @@ class Command(BaseCommand):
         call_command("loaddata", file, verbosity=options.get("verbosity", 1))
         call_command("refresh_verdicts", verbosity=0)
         call_command("rebuild_search_index", verbosity=0)
+        analyze()
         self.stdout.write(f"Restored {Dataset.objects.count()} datasets from {file}.")

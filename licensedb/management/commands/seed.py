@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from ...maintenance import analyze
 from ...models import Dataset
 
 
@@ -23,3 +24,4 @@ class Command(BaseCommand):
             return
         fixtures = sorted(str(p) for p in (Path(settings.BASE_DIR) / "fixtures").glob("*.json"))
         call_command("loaddata", *fixtures, verbosity=options.get("verbosity", 1))
+        analyze()

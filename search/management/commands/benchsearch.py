@@ -45,7 +45,9 @@ class Command(BaseCommand):
     # parent: choose the benchmark database and run the measurement against it -------------------------
     def _spawn(self, size, repeat, database_url, rebuild):
         url = database_url or self._default_url(size)
-        env = {**os.environ, CHILD_FLAG: "1", "DATABASE_URL": url, "DJANGO_DEBUG": "false"}
+        # the result cache would answer repeated queries without doing the work being measured
+        env = {**os.environ, CHILD_FLAG: "1", "DATABASE_URL": url, "DJANGO_DEBUG": "false",
+               "LICENSEDB_SEARCH_CACHE_SECONDS": "0"}
         command = [sys.executable, "manage.py", "benchsearch", "--size", str(size), "--repeat", str(repeat)]
         if rebuild:
             command.append("--rebuild")
