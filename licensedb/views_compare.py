@@ -11,11 +11,11 @@ from django.utils.http import urlencode
 from . import comparison
 from .checks import check
 from .exports import table_csv
-from .models import Alias, Dataset
+from .models import Alias, Condition, Dataset
 from .selection import SelectionError, parse_slugs, select
 from .text import name_key
 from .views import bad_request
-from .vocabulary import USES, USES_BY_KEY, VerdictValue
+from .vocabulary import INHERITED_PREFIX, USES, USES_BY_KEY, VerdictValue
 
 FORMATS = ("html", "csv", "json")
 
@@ -117,6 +117,12 @@ def check_page(request: HttpRequest) -> HttpResponse:
         context["errors"] = errors
         return render(request, "compare/check.html", context, status=400)
     result = check(use, datasets)
-    context.update(result=result, use_obj=USES_BY_KEY[use])
+    ancestors = {r.decided_by.removeprefix(INHERITED_PREFIX) for _, r in result.items if r.decided_by.startswith(INHERITED_PREFIX)}
+    context.update(
+        result=result,
+        use_obj=USES_BY_KEY[use],
+        condition_names=dict(Condition.objects.values_list("slug", "name")),
+        ancestor_names=dict(Dataset.objects.filter(slug__in=ancestors).values_list("slug", "name")),
+    )
     return render(request, "compare/check.html", context)
 

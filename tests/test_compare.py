@@ -184,7 +184,10 @@ def test_check_page_shows_the_answer(client):
     response = client.get("/check/?use=commercial_training&datasets=panda-70m,hoi4d,ego-exo4d")
     page = soup(response)
     assert "Prohibited" in page.select_one("#answer-h").text
-    assert len(page.select(".check-result tbody tr")) == 3
+    rows = page.select(".check-result tbody tr")
+    assert len(rows) == 3
+    ego = next(row for row in rows if "Ego-Exo4D" in row.text)
+    assert "Accept the terms of use" in ego.text and "agreement" not in ego.text  # conditions by name, not slug
 
 
 @pytest.mark.django_db
