@@ -204,40 +204,34 @@ class DatasetAdmin(ReviewerMixin, OwnEvidenceMixin, SimpleHistoryAdmin):
             updated += 1
         self.message_user(request, f"Marked {updated} entr{'y' if updated == 1 else 'ies'} as reviewed today.")
 
-    @admin.action(description="Publish selected entries")
-    def publish(self, request, queryset: QuerySet[Dataset]):
+    def _set_publication(self, request, queryset: QuerySet[Dataset], state: str, blocking, refusal: str) -> None:
+        """Move the selected entries to ``state``, except those ``blocking`` names a reason to keep."""
+        selected = set(queryset.values_list("pk", flat=True))
         blocked = []
         for dataset in queryset:
-            drafts = dataset.derived_from.exclude(publication=Publication.PUBLISHED)
-            if drafts.exists() and not set(drafts.values_list("pk", flat=True)) <= set(queryset.values_list("pk", flat=True)):
+            if blocking(dataset).exclude(pk__in=selected).exists():
                 blocked.append(dataset.name)
                 continue
-            dataset.publication = Publication.PUBLISHED
+            dataset.publication = state
             dataset.save(update_fields=["publication", "updated"])
         if blocked:
-            self.message_user(
-                request,
-                "Not published, because they derive from draft entries: " + ", ".join(blocked),
-                level=messages.WARNING,
-            )
+            self.message_user(request, refusal + ", ".join(blocked), level=messages.WARNING)
+
+    @admin.action(description="Publish selected entries")
+    def publish(self, request, queryset: QuerySet[Dataset]):
+        self._set_publication(
+            request, queryset, Publication.PUBLISHED,
+            lambda d: d.derived_from.exclude(publication=Publication.PUBLISHED),
+            "Not published, because they derive from draft entries: ",
+        )
 
     @admin.action(description="Return selected entries to draft")
     def unpublish(self, request, queryset: QuerySet[Dataset]):
-        blocked = []
-        selected = set(queryset.values_list("pk", flat=True))
-        for dataset in queryset:
-            children = dataset.derivatives.published().exclude(pk__in=selected)
-            if children.exists():
-                blocked.append(dataset.name)
-                continue
-            dataset.publication = Publication.DRAFT
-            dataset.save(update_fields=["publication", "updated"])
-        if blocked:
-            self.message_user(
-                request,
-                "Kept published, because published entries derive from them: " + ", ".join(blocked),
-                level=messages.WARNING,
-            )
+        self._set_publication(
+            request, queryset, Publication.DRAFT,
+            lambda d: d.derivatives.published(),
+            "Kept published, because published entries derive from them: ",
+        )
 
 
 @admin.register(SourcePlatform)

@@ -209,3 +209,20 @@ def test_anonymous_users_cannot_reach_the_admin(client, dataset):
     response = client.get(change_url(dataset))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_publish_and_unpublish_actions_keep_lineage_consistent(curator_client, make):
+    parent = make.dataset(name="Action Parent", published=False)
+    child = make.dataset(name="Action Child", published=False, parents=[parent])
+    url = reverse("admin:licensedb_dataset_changelist")
+    response = curator_client.post(url, {"action": "publish", "_selected_action": [child.pk]}, follow=True)
+    child.refresh_from_db()
+    assert child.publication == "draft" and "derive from draft entries: Action Child" in response.content.decode()
+    curator_client.post(url, {"action": "publish", "_selected_action": [child.pk, parent.pk]})
+    child.refresh_from_db()
+    parent.refresh_from_db()
+    assert child.publication == parent.publication == "published"
+    response = curator_client.post(url, {"action": "unpublish", "_selected_action": [parent.pk]}, follow=True)
+    parent.refresh_from_db()
+    assert parent.publication == "published" and "Kept published" in response.content.decode()
