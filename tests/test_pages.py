@@ -219,3 +219,10 @@ def test_dataset_page_query_count_is_bounded(client, django_assert_max_num_queri
 def test_pages_are_readable_on_a_phone(client):
     page = soup(client.get("/datasets/hd-vila-100m/"))
     assert page.find("meta", attrs={"name": "viewport"})
+
+
+@pytest.mark.django_db
+def test_browsers_asking_for_favicon_ico_get_the_site_icon(client):
+    response = client.get("/favicon.ico", follow=True)
+    assert response.status_code == 200
+    assert b"<svg" in b"".join(response.streaming_content) if response.streaming else b"<svg" in response.content
