@@ -1,7 +1,5 @@
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from . import views, views_changes, views_compare, views_exports
 
@@ -28,7 +26,7 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("api/v1/", include("licensedb.api.urls")),
     path("healthz", views.healthz, name="healthz"),
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
 ]
 

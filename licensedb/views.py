@@ -257,3 +257,12 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
         return JsonResponse({"detail": f"Nothing at {request.path[:200]}. See /api/v1/docs/ for the API."}, status=404)
     return render(request, "404.html", status=404)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico; the icon is a static file (its URL is only known at request time
+    in production, where static names carry a content hash)."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
