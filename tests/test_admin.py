@@ -6,6 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
+from licensedb import verdict_store
 from licensedb.models import Dataset, DatasetVerdict, Evidence, Lineage
 from licensedb.rules import ACCESS_DATE_IN_FUTURE, EVIDENCE_REQUIRED
 
@@ -84,7 +85,9 @@ def test_a_verdict_with_evidence_is_saved_and_enters_the_history(curator_client,
     verdict = DatasetVerdict.objects.get(dataset=dataset, use="research")
     assert list(verdict.evidence.all()) == [evidence]
     assert verdict.history.first().history_user.username == "curator"
-    assert dataset.effective.research != "allowed" or True  # content layer may still restrict
+    research = verdict_store.explain(dataset)["research"]
+    assert research.layers[0].layer == "dataset_terms" and research.layers[0].value == "allowed"
+    assert research.value == "unclear" and research.decided_by == "content_terms"  # no platform recorded yet
     history = curator_client.get(reverse("admin:licensedb_dataset_history", args=[dataset.pk]))
     assert history.status_code == 200
 
