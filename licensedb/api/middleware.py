@@ -19,15 +19,12 @@ NOT_CACHED = ("/api/v1/schema/", "/api/v1/docs/")
 
 
 def exception_handler(exc, context):
-    """DRF's handler, with a JSON body for anything it does not know (never an HTML 500 page)."""
-    if isinstance(exc, IntegrityError):  # a database rule the validation above did not foresee
+    """DRF's handler, plus a 400 for a database rule the validation did not foresee. Anything else DRF
+    does not know is re-raised and answered as JSON by ApiMiddleware.process_exception."""
+    if isinstance(exc, IntegrityError):
         logger.warning("API write refused by a database constraint: %s", exc)
         return JsonResponse({"detail": "The change breaks one of the catalogue's rules and was not saved."}, status=400)
-    response = drf_exception_handler(exc, context)
-    if response is None:
-        logger.exception("API error in %s", context.get("view").__class__.__name__, exc_info=exc)
-        return JsonResponse({"detail": "Something went wrong on our side; it has been logged."}, status=500)
-    return response
+    return drf_exception_handler(exc, context)
 
 
 class ApiMiddleware:

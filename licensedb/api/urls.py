@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -20,5 +20,4 @@ urlpatterns = [
     path("check/", views.CheckView.as_view(), name="api-check"),
     path("changes/", views.ChangesView.as_view(), name="api-changes"),
     *router.urls,
-    re_path(r"^[\s\S]*$", views.not_found),  # any path, newlines included
 ]

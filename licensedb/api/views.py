@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.http import JsonResponse
-from django.views.decorators.csrf import csrf_exempt
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -56,9 +54,8 @@ class DatasetViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         if self.request.method not in ("GET", "HEAD", "OPTIONS"):
             return Dataset.objects.all()  # curators may change drafts too
-        return self._published()
-
-    def _published(self):
+        if self.action != "list":
+            return Dataset.objects.published()  # _detail loads what the answer shows, once
         current_terms = DatasetLicence.objects.current().filter(layer=LicenceLayer.DATASET_TERMS).select_related("licence")
         queryset = (
             Dataset.objects.published()
@@ -71,14 +68,6 @@ class DatasetViewSet(viewsets.ModelViewSet):
             )
             .order_by("name")
         )
-        if self.action == "retrieve":
-            queryset = queryset.prefetch_related(
-                "organisations",
-                "modalities",
-                "derivatives",
-                Prefetch("licence_lines", queryset=DatasetLicence.objects.select_related("licence")),
-                "claims__licence",
-            )
         return queryset
 
     def get_serializer_class(self):
@@ -153,10 +142,6 @@ class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = {"kind": ["exact"], "terms_apply": ["exact"]}
     ordering_fields = ["name", "slug", "kind"]
 
-
-@csrf_exempt  # answers every method with a 404 and changes nothing
-def not_found(request, *args, **kwargs):
-    return JsonResponse({"detail": f"There is no API endpoint at {request.path}. See /api/v1/ for the list."}, status=404)
 
 
 class UseSerializer(serializers.Serializer):
