@@ -114,3 +114,7 @@ def test_pages_work_on_a_phone_and_by_keyboard(page, site, shot):
         page.goto(f"{site}{path}")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{path} scrolls sideways on a phone ({width}px)"
+    page.goto(f"{site}/search/?q=kinetcs")
+    first_hit = page.locator(".search-hit").first.bounding_box()
+    assert first_hit["y"] < 844, "on a phone the first result shows without scrolling"
+    assert first_hit["y"] < page.locator(".facets").bounding_box()["y"]
