@@ -22,6 +22,8 @@ from .models import (
     DatasetLicence,
     DatasetVerdict,
     Evidence,
+    Identifier,
+    JurisdictionNote,
     Licence,
     Lineage,
     Modality,
@@ -74,14 +76,26 @@ class LineageInline(admin.TabularInline):
 class EvidenceInline(admin.StackedInline):
     model = Evidence
     fk_name = "dataset"
-    exclude = ["platform"]
+    exclude = ["platform", "jurisdiction_note"]
     extra = 0
     classes = ["collapse"]
 
 
 class PlatformEvidenceInline(EvidenceInline):
     fk_name = "platform"
-    exclude = ["dataset"]
+    exclude = ["dataset", "jurisdiction_note"]
+
+
+class NoteEvidenceInline(EvidenceInline):
+    fk_name = "jurisdiction_note"
+    exclude = ["dataset", "platform"]
+    extra = 1
+
+
+class IdentifierInline(admin.TabularInline):
+    model = Identifier
+    extra = 0
+    fields = ["kind", "value", "official", "note"]
 
 
 class DatasetLicenceInline(OwnEvidenceMixin, admin.TabularInline):
@@ -105,7 +119,7 @@ class PlatformVerdictInline(OwnEvidenceMixin, admin.StackedInline):
     owner_field = "platform"
     extra = 0
     filter_horizontal = ["evidence", "conditions"]
-    fields = [("use", "value"), "conditions", "evidence", "note"]
+    fields = [("layer", "use", "value"), "conditions", "evidence", "note"]
 
 
 class ClaimInline(admin.TabularInline):
@@ -154,13 +168,15 @@ class DatasetAdmin(ReviewerMixin, OwnEvidenceMixin, SimpleHistoryAdmin):
         EvidenceConfidenceFilter,
         "access",
         "distribution",
+        "effective__provenance_risk",
     ]
     search_fields = ["name", "slug", "aliases__name", "summary", "organisations__name"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["organisations", "platforms"]
-    filter_horizontal = ["modalities", "status_evidence"]
+    autocomplete_fields = ["organisations", "platforms", "works_licence"]
+    filter_horizontal = ["modalities", "status_evidence", "works_evidence", "provenance_evidence", "countries_evidence"]
     inlines = [
         AliasInline,
+        IdentifierInline,
         LineageInline,
         DatasetLicenceInline,
         EvidenceInline,
@@ -174,7 +190,8 @@ class DatasetAdmin(ReviewerMixin, OwnEvidenceMixin, SimpleHistoryAdmin):
         (None, {"fields": ["name", "slug", "summary", "publication", "last_reviewed", "edit_version"]}),
         ("Facts", {"fields": ["organisations", "year", "homepage", "modalities", ("size_videos", "size_clips", "size_hours"), "size_note"]}),
         ("Paper", {"fields": ["paper_title", "paper_url", ("arxiv_id", "doi"), "bibtex"], "classes": ["collapse"]}),
-        ("Source and distribution", {"fields": ["platforms", "distribution", "access", "access_note"]}),
+        ("Source and distribution", {"fields": ["platforms", "distribution", "access", "access_note", "countries", "countries_evidence"]}),
+        ("Rights in the videos", {"fields": ["works_summary", "works_licence", "works_evidence", "provenance_note", "provenance_evidence"]}),
         ("Status", {"fields": ["status", "status_date", "status_reason", "status_evidence"]}),
         ("Notes", {"fields": ["lineage_note", "curation_note", "created", "updated"]}),
     ]
@@ -237,11 +254,21 @@ class DatasetAdmin(ReviewerMixin, OwnEvidenceMixin, SimpleHistoryAdmin):
 @admin.register(SourcePlatform)
 class SourcePlatformAdmin(ReviewerMixin, OwnEvidenceMixin, SimpleHistoryAdmin):
     owner_field = "platform"
-    list_display = ["name", "kind", "terms_apply"]
-    list_filter = ["kind", "terms_apply"]
+    list_display = ["name", "kind", "terms_apply", "rights_apply", "download_prohibited"]
+    list_filter = ["kind", "terms_apply", "rights_apply", "download_prohibited"]
     search_fields = ["name", "slug", "summary"]
     prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["download_evidence"]
     inlines = [PlatformEvidenceInline, PlatformVerdictInline]
+
+
+@admin.register(JurisdictionNote)
+class JurisdictionNoteAdmin(ReviewerMixin, SimpleHistoryAdmin):
+    list_display = ["title", "jurisdiction", "overrides_contract"]
+    list_filter = ["jurisdiction", "overrides_contract"]
+    search_fields = ["title", "summary", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [NoteEvidenceInline]
 
 
 @admin.register(Licence)

@@ -18,6 +18,7 @@ class DatasetAdminForm(forms.ModelForm):
     class Meta:
         model = Dataset
         fields = "__all__"
+        widgets = {"distribution": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

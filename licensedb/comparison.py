@@ -75,6 +75,7 @@ def _load(datasets: list[Dataset]) -> list[Dataset]:
         for d in Dataset.objects.filter(slug__in=slugs).prefetch_related(
             "platforms",
             "derived_from",
+            "distribution",
             "claims__licence",
             Prefetch("licence_lines", queryset=DatasetLicence.objects.select_related("licence")),
         )
@@ -84,7 +85,7 @@ def _load(datasets: list[Dataset]) -> list[Dataset]:
 
 def build(datasets: list[Dataset]) -> Comparison:
     datasets = _load(datasets)
-    explanations = verdict_store.explain_many(datasets)
+    explanations, catalogue = verdict_store.explain_many_with_catalogue(datasets)
     condition_names = dict(Condition.objects.values_list("slug", "name"))
     rows: list[Row] = []
 
@@ -98,6 +99,8 @@ def build(datasets: list[Dataset]) -> Comparison:
             label = VerdictValue(result.value).label
             if result.conditions:
                 label += ": " + ", ".join(condition_names.get(c, c) for c in result.conditions)
+            if result.differs:
+                label += f" (own terms: {VerdictValue(result.own).label.lower()}; {result.because})"
             row.cells.append(Cell(label, page(d, f"#use-{use.key}"), result.value))
         rows.append(row)
 
@@ -111,7 +114,9 @@ def build(datasets: list[Dataset]) -> Comparison:
     fact("category", "Licence category", [", ".join(sorted({l.licence.get_category_display() for l in current(d, LicenceLayer.DATASET_TERMS)})) or "unknown" for d in datasets], "#licences-h")
     fact("code_licence", "Code licence", [", ".join(l.licence.short_name for l in current(d, LicenceLayer.CODE)) or "—" for d in datasets], "#licences-h")
     fact("platforms", "Videos come from", [", ".join(p.name for p in d.platforms.all()) or "not recorded" for d in datasets], "#facts-h")
-    fact("distribution", "Distributed as", [d.get_distribution_display() for d in datasets], "#facts-h")
+    fact("distribution", "Distributed as", [", ".join(f.name for f in d.distribution.all()) or "not established" for d in datasets], "#facts-h")
+    risks = {d.slug: verdict_store.provenance(d, catalogue) for d in datasets}
+    fact("provenance", "Provenance risk", ["flagged: " + ", ".join(risks[d.slug].names) if risks[d.slug] else "none" for d in datasets], "#provenance")
     fact("access", "Access", [d.get_access_display() for d in datasets], "#facts-h")
     fact("status", "Status", [d.get_status_display() + (f" on {d.status_date:%Y-%m-%d}" if d.status_date else "") for d in datasets], "#facts-h")
 

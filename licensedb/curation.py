@@ -18,8 +18,8 @@ from typing import Any
 import yaml
 from django.utils.text import slugify
 
-from . import rules
-from .text import name_key
+from . import identifiers, rules
+from .text import country_name, name_key
 from .vocabulary import (
     USE_KEYS,
     Access,
@@ -27,6 +27,8 @@ from .vocabulary import (
     Confidence,
     Distribution,
     EvidenceKind,
+    DISTRIBUTION_HELP,
+    IdentifierKind,
     Layer,
     LicenceCategory,
     LicenceLayer,
@@ -58,7 +60,18 @@ MODALITY_NAMES = {
     "movies": "Movies and TV",
     "multi-view": "Multi-view",
     "ai-generated": "AI-generated",
+    "robotics": "Robotics",
+    "faces": "Faces",
+    "speech": "Speech",
+    "sign-language": "Sign language",
+    "medical": "Medical",
+    "sports": "Sports",
+    "games": "Games",
+    "image": "Images",
+    "image-text": "Images and text",
 }
+
+COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -76,6 +89,7 @@ class Sources:
     licences: list[dict[str, Any]]
     conditions: list[dict[str, Any]]
     files: dict[str, str] = field(default_factory=dict)  # dataset slug -> file name
+    jurisdictions: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _read_yaml(path: Path) -> Any:
@@ -95,6 +109,7 @@ def load_sources(root: Path = SOURCES) -> Sources:
         licences=_read_yaml(root / "licences.yaml") or [],
         conditions=_read_yaml(root / "conditions.yaml") or [],
         files=files,
+        jurisdictions=(_read_yaml(root / "jurisdictions.yaml") or []) if (root / "jurisdictions.yaml").exists() else [],
     )
 
 
@@ -223,17 +238,41 @@ def check(sources: Sources, today: datetime.date | None = None) -> list[str]:
         if platform.get("terms_apply", True):
             for use in USE_KEYS:
                 if use not in verdicts:
-                    problems.append(f"{where}: no verdict for '{use}'.")
+                    problems.append(f"{where}: no platform-terms verdict for '{use}'.")
         elif verdicts:
-            problems.append(f"{where}: a platform whose terms do not apply has no verdicts.")
-        for use, verdict in verdicts.items():
-            if use not in USE_KEYS:
-                problems.append(f"{where}: unknown use '{use}'.")
-            problems += _check_verdict(f"{where}: {use}", verdict, set(evidence), conditions)
+            problems.append(f"{where}: a platform whose terms do not apply has no platform-terms verdicts.")
+        rights = platform.get("rights_verdicts") or {}
+        if not platform.get("rights_apply", True) and rights:
+            problems.append(f"{where}: a platform whose rights do not apply has no rights_verdicts.")
+        for group, label in ((verdicts, ""), (rights, "rights_verdicts/")):
+            for use, verdict in group.items():
+                if use not in USE_KEYS:
+                    problems.append(f"{where}: unknown use '{use}'.")
+                problems += _check_verdict(f"{where}: {label}{use}", verdict, set(evidence), conditions)
+        for key in platform.get("download_evidence") or []:
+            if key not in evidence:
+                problems.append(f"{where}: download_evidence cites '{key}', which the platform does not define.")
+        if platform.get("download_prohibited") and not platform.get("download_evidence"):
+            problems.append(f"{where}: say which evidence shows that the terms forbid downloading (download_evidence).")
         for url_field in ("homepage", "terms_url"):
             if platform.get(url_field) and not rules.is_http_url(platform[url_field]):
                 problems.append(f"{where}: {url_field}: {rules.URL_NOT_HTTP}")
 
+    for note in sources.jurisdictions:
+        where = f"jurisdictions.yaml: {note.get('slug')}"
+        if not note.get("slug") or not SLUG.match(str(note.get("slug"))):
+            problems.append(f"{where}: the slug must be lowercase letters, digits and hyphens.")
+        for required in ("jurisdiction", "title", "summary"):
+            if not _text(note.get(required)):
+                problems.append(f"{where}: '{required}' is required.")
+        for use in note.get("uses") or []:
+            if use not in USE_KEYS:
+                problems.append(f"{where}: unknown use '{use}'.")
+        if not note.get("evidence"):
+            problems.append(f"{where}: cite the legal text it rests on.")
+        problems += _check_evidence(where, note.get("evidence") or {}, today)
+
+    identifier_owners: dict[tuple[str, str], list[str]] = defaultdict(list)
     by_slug: dict[str, dict] = {}
     for dataset in sources.datasets:
         slug = dataset.get("slug")
@@ -249,9 +288,19 @@ def check(sources: Sources, today: datetime.date | None = None) -> list[str]:
         for required in ("name", "summary"):
             if not _text(dataset.get(required)):
                 problems.append(f"{where}: '{required}' is required.")
-        for fieldname, choices in (("distribution", Distribution), ("access", Access), ("status", Status)):
+        for fieldname, choices in (("access", Access), ("status", Status)):
             if dataset.get(fieldname) not in choice_values(choices):
                 problems.append(f"{where}: {fieldname} must be one of {', '.join(choice_values(choices))}.")
+        forms = dataset.get("distribution")
+        if not isinstance(forms, list):
+            problems.append(
+                f"{where}: distribution is a list of the release's forms ({', '.join(choice_values(Distribution))}), "
+                "or [] when no source establishes it."
+            )
+        else:
+            for form in forms:
+                if form not in choice_values(Distribution):
+                    problems.append(f"{where}: unknown distribution form '{form}'.")
         for url_field in ("homepage",):
             if dataset.get(url_field) and not rules.is_http_url(dataset[url_field]):
                 problems.append(f"{where}: {url_field}: {rules.URL_NOT_HTTP}")
@@ -268,6 +317,41 @@ def check(sources: Sources, today: datetime.date | None = None) -> list[str]:
         evidence = dataset.get("evidence") or {}
         problems += _check_evidence(where, evidence, today)
         evidence_ids = set(evidence)
+
+        for fieldname in ("countries_evidence", "provenance_evidence"):
+            for key in dataset.get(fieldname) or []:
+                if key not in evidence_ids:
+                    problems.append(f"{where}: {fieldname} cites '{key}', which the entry does not define.")
+        for code in dataset.get("countries") or []:
+            if not COUNTRY.match(str(code)) or country_name(str(code)) == str(code):
+                problems.append(f"{where}: countries are ISO 3166-1 alpha-2 codes such as US or IN, not '{code}'.")
+        if dataset.get("countries") and not dataset.get("countries_evidence"):
+            problems.append(f"{where}: say which source gives the recording countries (countries_evidence).")
+        if _text(dataset.get("provenance_note")) and not dataset.get("provenance_evidence"):
+            problems.append(f"{where}: cite the source of the provenance note (provenance_evidence).")
+        works = dataset.get("works") or {}
+        if works:
+            if not _text(works.get("summary")):
+                problems.append(f"{where}: works: say in a sentence what rights the videos carry.")
+            if works.get("licence") and works["licence"] not in licences:
+                problems.append(f"{where}: works: unknown licence '{works['licence']}'.")
+            if not works.get("evidence"):
+                problems.append(f"{where}: works: cite the source that says what rights the videos carry.")
+            for key in works.get("evidence") or []:
+                if key not in evidence_ids:
+                    problems.append(f"{where}: works cites evidence '{key}', which the entry does not define.")
+        for index, item in enumerate(dataset.get("identifiers") or [], start=1):
+            label = f"{where}: identifier {index}"
+            kind = item.get("kind") if isinstance(item, dict) else None
+            if kind not in choice_values(IdentifierKind):
+                problems.append(f"{label}: kind must be one of {', '.join(choice_values(IdentifierKind))}.")
+                continue
+            try:
+                key = identifiers.normalise(kind, _text(item.get("value")))
+            except ValueError as error:
+                problems.append(f"{label}: {error}")
+                continue
+            identifier_owners[(kind, key)].append(str(slug))
 
         if dataset.get("status") in (Status.WITHDRAWN, Status.TAKEN_DOWN):
             if not dataset.get("status_date"):
@@ -299,13 +383,18 @@ def check(sources: Sources, today: datetime.date | None = None) -> list[str]:
 
         verdicts = dataset.get("verdicts") or {}
         for layer in verdicts:
-            if layer not in choice_values(Layer):
+            if layer == "content_terms":
+                problems.append(
+                    f"{where}: 'content_terms' was split: use rights_in_works (what rights the videos carry) or "
+                    "platform_terms (a permission from the platform that reaches users)."
+                )
+            elif layer not in choice_values(Layer):
                 problems.append(f"{where}: unknown verdict layer '{layer}'.")
         own = verdicts.get(Layer.DATASET_TERMS) or {}
         for use in USE_KEYS:
             if use not in own:
                 problems.append(f"{where}: no dataset-terms verdict for '{use}'.")
-        for layer in (Layer.DATASET_TERMS, Layer.CONTENT_TERMS):
+        for layer in Layer:
             for use, verdict in (verdicts.get(layer) or {}).items():
                 if use not in USE_KEYS:
                     problems.append(f"{where}: unknown use '{use}'.")
@@ -323,6 +412,10 @@ def check(sources: Sources, today: datetime.date | None = None) -> list[str]:
                 problems.append(f"{label}: say what licence the site states.")
             if _date(claim.get("accessed")) is None:
                 problems.append(f"{label}: give the date the claim was seen.")
+
+    for (kind, key), holders in identifier_owners.items():
+        if len(holders) > 1:
+            problems.append(f"identifier {kind} '{key}' is given for more than one entry: {', '.join(holders)}.")
 
     # names and aliases, unique without case, spaces or hyphens
     owners: dict[str, list[str]] = defaultdict(list)
@@ -395,6 +488,9 @@ def build_fixtures(sources: Sources) -> dict[str, list[dict]]:
             "pk": ids("condition", condition["slug"]),
             "fields": {"slug": condition["slug"], "name": condition["name"], "description": _text(condition["description"])},
         })
+    for slug, label in Distribution.choices:
+        vocabulary.append({"model": "licensedb.distributionform", "pk": slug,
+                           "fields": {"name": label, "description": DISTRIBUTION_HELP.get(slug, "")}})
     used_modalities = sorted({m for d in sources.datasets for m in d.get("modalities") or []})
     for slug in used_modalities:
         vocabulary.append({"model": "licensedb.modality", "pk": ids("modality", slug),
@@ -433,6 +529,7 @@ def build_fixtures(sources: Sources) -> dict[str, list[dict]]:
                 "fields": {
                     "dataset": owner_pk if owner_field == "dataset" else None,
                     "platform": owner_pk if owner_field == "platform" else None,
+                    "jurisdiction_note": owner_pk if owner_field == "jurisdiction_note" else None,
                     "key": str(key).replace("_", "-"),
                     "url": _text(item["url"]),
                     "location": _text(item["location"]),
@@ -469,17 +566,39 @@ def build_fixtures(sources: Sources) -> dict[str, list[dict]]:
                 "summary": _text(platform.get("summary")),
                 "download_terms": _text(platform.get("download_terms")),
                 "ai_terms": _text(platform.get("ai_terms")),
+                "download_prohibited": bool(platform.get("download_prohibited", False)),
+                "download_evidence": [ids("evidence", (owner_key, e)) for e in platform.get("download_evidence") or []],
+                "rights_apply": bool(platform.get("rights_apply", True)),
+                "works_rights": _text(platform.get("works_rights")),
             },
         })
         platform_objects += evidence_objects("platform", pk, owner_key, platform.get("evidence") or {})
-        for use in USE_KEYS:
-            verdict = (platform.get("verdicts") or {}).get(use)
-            if verdict:
-                platform_objects.append({
-                    "model": "licensedb.platformverdict",
-                    "pk": ids("platformverdict", (platform["slug"], use)),
-                    "fields": {"platform": pk, "use": use, **verdict_fields(verdict, owner_key)},
-                })
+        for layer, group in (("platform_terms", "verdicts"), ("rights_in_works", "rights_verdicts")):
+            for use in USE_KEYS:
+                verdict = (platform.get(group) or {}).get(use)
+                if verdict:
+                    platform_objects.append({
+                        "model": "licensedb.platformverdict",
+                        "pk": ids("platformverdict", (platform["slug"], layer, use)),
+                        "fields": {"platform": pk, "layer": layer, "use": use, **verdict_fields(verdict, owner_key)},
+                    })
+
+    for note in sorted(sources.jurisdictions, key=lambda n: n["slug"]):
+        pk = ids("jurisdictionnote", note["slug"])
+        owner_key = f"note:{note['slug']}"
+        platform_objects.append({
+            "model": "licensedb.jurisdictionnote",
+            "pk": pk,
+            "fields": {
+                "slug": note["slug"],
+                "jurisdiction": _text(note["jurisdiction"]),
+                "title": _text(note["title"]),
+                "summary": _text(note["summary"]),
+                "uses": list(note.get("uses") or []),
+                "overrides_contract": bool(note.get("overrides_contract", False)),
+            },
+        })
+        platform_objects += evidence_objects("jurisdiction_note", pk, owner_key, note.get("evidence") or {})
 
     ordered = sorted(sources.datasets, key=lambda d: d["slug"])
     for dataset in ordered:
@@ -489,6 +608,7 @@ def build_fixtures(sources: Sources) -> dict[str, list[dict]]:
         pk = ids.get("dataset", slug)
         paper = dataset.get("paper") or {}
         size = dataset.get("size") or {}
+        works = dataset.get("works") or {}
         hours = size.get("hours")
         dataset_objects.append({
             "model": "licensedb.dataset",
@@ -512,7 +632,7 @@ def build_fixtures(sources: Sources) -> dict[str, list[dict]]:
                 "size_hours": float(hours) if hours is not None else None,
                 "size_note": _text(size.get("note")),
                 "platforms": [ids.get("platform", p) for p in dataset.get("platforms") or []],
-                "distribution": dataset["distribution"],
+                "distribution": sorted(dataset.get("distribution") or []),
                 "access": dataset["access"],
                 "access_note": _text(dataset.get("access_note")),
                 "status": dataset["status"],
@@ -520,6 +640,13 @@ def build_fixtures(sources: Sources) -> dict[str, list[dict]]:
                 "status_reason": _text(dataset.get("status_reason")),
                 "status_evidence": [ids("evidence", (slug, e)) for e in dataset.get("status_evidence") or []],
                 "lineage_note": _text(dataset.get("lineage_note")),
+                "countries": [str(c) for c in dataset.get("countries") or []],
+                "countries_evidence": [ids("evidence", (slug, e)) for e in dataset.get("countries_evidence") or []],
+                "works_summary": _text(works.get("summary")),
+                "works_licence": ids.get("licence", works["licence"]) if works.get("licence") else None,
+                "works_evidence": [ids("evidence", (slug, e)) for e in works.get("evidence") or []],
+                "provenance_note": _text(dataset.get("provenance_note")),
+                "provenance_evidence": [ids("evidence", (slug, e)) for e in dataset.get("provenance_evidence") or []],
                 "curation_note": _text(dataset.get("curation_note")),
                 "publication": "published" if dataset.get("published", True) else "draft",
                 "last_reviewed": _iso(dataset.get("last_reviewed")),
@@ -549,7 +676,16 @@ def build_fixtures(sources: Sources) -> dict[str, list[dict]]:
                     "note": _text(line.get("note")),
                 },
             })
-        for layer in (Layer.DATASET_TERMS, Layer.CONTENT_TERMS):
+        for item in dataset.get("identifiers") or []:
+            kind, value = item["kind"], _text(item["value"])
+            key = identifiers.normalise(kind, value)
+            dataset_objects.append({
+                "model": "licensedb.identifier",
+                "pk": ids("identifier", (kind, key)),
+                "fields": {"dataset": pk, "kind": kind, "value": value, "key": key,
+                           "official": bool(item.get("official", True)), "note": _text(item.get("note"))},
+            })
+        for layer in Layer:
             for use in USE_KEYS:
                 verdict = ((dataset.get("verdicts") or {}).get(layer) or {}).get(use)
                 if verdict:

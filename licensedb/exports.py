@@ -17,7 +17,7 @@ from .vocabulary import USE_KEYS, USES, INHERITED_PREFIX, LicenceLayer, VerdictV
 
 CATALOGUE_FIELDS = [
     "slug", "name", "aliases", "year", "organisations", "status", "status_date", "licences", "licence_categories",
-    "code_licences", "platforms", "distribution", "access", "derived_from", "last_reviewed", "url",
+    "code_licences", "platforms", "distribution", "access", "provenance_risk", "derived_from", "last_reviewed", "url",
 ]
 
 
@@ -27,7 +27,7 @@ def _published_with_details():
         Dataset.objects.published()
         .select_related("effective")
         .prefetch_related(
-            "aliases", "organisations", "platforms", "derived_from",
+            "aliases", "organisations", "platforms", "derived_from", "distribution",
             Prefetch("licence_lines", queryset=current, to_attr="current_lines"),
         )
         .order_by("name")
@@ -53,12 +53,15 @@ def catalogue_records(base_url: str = "") -> list[dict]:
             "licence_categories": sorted({l.licence.category for l in data}),
             "code_licences": [l.licence.short_name for l in code],
             "platforms": [p.slug for p in d.platforms.all()],
-            "distribution": d.distribution,
+            "distribution": sorted(f.slug for f in d.distribution.all()),
             "access": d.access,
+            "provenance_risk": "yes" if effective and effective.provenance_risk else "no",
             "derived_from": sorted(p.slug for p in d.derived_from.all()),
             "last_reviewed": d.last_reviewed.isoformat() if d.last_reviewed else None,
             "url": base_url + d.get_absolute_url(),
             "verdicts": {use: getattr(effective, use) if effective else VerdictValue.UNCLEAR for use in USE_KEYS},
+            "own_terms": {use: (effective.own or {}).get(use, VerdictValue.UNCLEAR) if effective else VerdictValue.UNCLEAR
+                          for use in USE_KEYS},
         })
     return records
 
@@ -66,13 +69,13 @@ def catalogue_records(base_url: str = "") -> list[dict]:
 def catalogue_csv(records: list[dict]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CATALOGUE_FIELDS + list(USE_KEYS))
+    writer.writerow(CATALOGUE_FIELDS + list(USE_KEYS) + [f"own_terms_{use}" for use in USE_KEYS])
     for record in records:
         row = []
         for field in CATALOGUE_FIELDS:
             value = record[field]
             row.append("; ".join(value) if isinstance(value, list) else ("" if value is None else value))
-        writer.writerow(row + [record["verdicts"][use] for use in USE_KEYS])
+        writer.writerow(row + [record["verdicts"][use] for use in USE_KEYS] + [record["own_terms"][use] for use in USE_KEYS])
     return out.getvalue()
 
 
@@ -179,7 +182,7 @@ def croissant(dataset: Dataset, explanation: dict[str, Effective], base_url: str
         "prov:wasDerivedFrom": [
             {"@id": base_url + p.get_absolute_url(), "name": p.name} for p in dataset.derived_from.published()
         ],
-        "licensedb:contentTerms": [
+        "licensedb:platformTerms": [
             {"@type": "sc:CreativeWork", "name": f"{p.name} terms", "@id": p.terms_url or base_url + p.get_absolute_url()}
             for p in dataset.platforms.all()
             if p.terms_apply
@@ -199,7 +202,7 @@ def croissant(dataset: Dataset, explanation: dict[str, Effective], base_url: str
 
 def provenance_card(datasets: list[Dataset], base_url: str = "") -> str:
     """A markdown data card: which datasets, under which terms, and which uses are blocked and why."""
-    explanations = verdict_store.explain_many(datasets)
+    explanations, catalogue = verdict_store.explain_many_with_catalogue(datasets)
     ancestors = {r.decided_by[len(INHERITED_PREFIX):] for e in explanations.values() for r in e.values()
                  if r.decided_by.startswith(INHERITED_PREFIX)}
     names = dict(Dataset.objects.filter(slug__in=ancestors).values_list("slug", "name"))
@@ -220,6 +223,13 @@ def provenance_card(datasets: list[Dataset], base_url: str = "") -> str:
               "| --- |" + " --- |" * len(datasets)]
     for use in USES:
         lines.append(f"| {use.label} | " + " | ".join(explanations[d.slug][use.key].value for d in datasets) + " |")
+    risks = {d.slug: verdict_store.provenance(d, catalogue) for d in datasets}
+    if any(risks.values()):
+        lines += ["", "## Provenance risk", ""]
+        for d in datasets:
+            if risks[d.slug]:
+                evidence = ", ".join(f"<{e.url}>" for e in risks[d.slug].evidence[:2])
+                lines.append(f"- **{d.name}**: {risks[d.slug].summary}" + (f" Sources: {evidence}" if evidence else ""))
     lines += ["", "## Blocked or uncertain uses", ""]
     blocked = False
     for use in USES:
@@ -234,8 +244,9 @@ def provenance_card(datasets: list[Dataset], base_url: str = "") -> str:
                 )
                 note = result.deciding_layer.note.strip().replace("\n", " ")
                 evidence = ", ".join(f"<{e.url}>" for e in result.evidence[:2])
+                own = f"; own terms: {result.own}, {result.because}" if result.differs else ""
                 lines.append(
-                    f"- **{use.label}** with **{d.name}**: {result.value} (decided by {source})"
+                    f"- **{use.label}** with **{d.name}**: {result.value} (decided by {source}{own})"
                     + (f". {note}" if note else "") + (f" Sources: {evidence}" if evidence else "")
                 )
     if not blocked:

@@ -79,7 +79,9 @@ class DatasetFilter(django_filters.FilterSet):
     # single-valued columns: no join can repeat a row, so no DISTINCT
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label="Status", distinct=False)
     access = django_filters.MultipleChoiceFilter(choices=Access.choices, label="Access", distinct=False)
-    distribution = django_filters.MultipleChoiceFilter(choices=Distribution.choices, label="Distribution", distinct=False)
+    distribution = django_filters.MultipleChoiceFilter(
+        field_name="distribution__slug", choices=Distribution.choices, label="Distribution"
+    )
     year = django_filters.NumberFilter(label="Year")
     q = SearchTextFilter(method="filter_q", label="Search words (as on the search page)")
     sort = django_filters.OrderingFilter(

@@ -52,6 +52,18 @@ def dataset_platforms_changed(sender, instance, action, reverse, pk_set, **kwarg
         request_refresh(dataset_ids=pk_set or ())
 
 
+@receiver(m2m_changed, sender=Dataset.distribution.through)
+def dataset_forms_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action.startswith("post_") and not reverse:
+        request_refresh(dataset_ids=[instance.pk])
+
+
+@receiver(m2m_changed, sender=SourcePlatform.download_evidence.through)
+def platform_download_evidence_changed(sender, instance, action, reverse, **kwargs):
+    if action.startswith("post_") and not reverse:
+        request_refresh(platform_ids=[instance.pk])
+
+
 def _bump_revision(sender, **kwargs):
     if kwargs.get("action", "post_").startswith("post_"):
         revision.request_bump()

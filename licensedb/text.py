@@ -12,3 +12,13 @@ def name_key(name: str) -> str:
     ``HDVILA100M`` share one key.
     """
     return _NON_ALNUM.sub("", (name or "").casefold())
+
+
+def country_name(code: str) -> str:
+    """The common name of an ISO 3166-1 alpha-2 country code (the code itself when unknown)."""
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=(code or "").upper())
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name

@@ -17,7 +17,7 @@ from django.dispatch import Signal
 
 from . import deferral
 from . import verdicts as engine
-from .models import Dataset, DatasetVerdict, EffectiveVerdict, Evidence, Lineage, SourcePlatform
+from .models import Dataset, DatasetVerdict, EffectiveVerdict, Evidence, JurisdictionNote, Lineage, SourcePlatform
 from .vocabulary import USE_KEYS
 
 logger = logging.getLogger(__name__)
@@ -40,6 +40,10 @@ def _evidence_ref(evidence: Evidence) -> engine.EvidenceRef:
         kind=evidence.kind,
         reviewer=evidence.reviewer,
     )
+
+
+def _evidence_refs(items) -> tuple[engine.EvidenceRef, ...]:
+    return tuple(_evidence_ref(e) for e in sorted(items, key=lambda e: e.key))
 
 
 def _record(verdict) -> engine.VerdictRecord:
@@ -81,8 +85,8 @@ def load_catalogue(dataset_ids: Iterable[int] | None = None) -> tuple[engine.Cat
             ids = None
 
     datasets = Dataset.objects.all() if ids is None else Dataset.objects.filter(pk__in=ids)
-    rows = list(datasets.values_list("pk", "slug", "name"))
-    slug_of = {pk: slug for pk, slug, _ in rows}
+    rows = list(datasets.values_list("pk", "slug", "name", "provenance_note"))
+    slug_of = {pk: slug for pk, slug, _, _ in rows}
 
     verdict_qs = DatasetVerdict.objects.prefetch_related("conditions", "evidence")
     if ids is not None:
@@ -92,22 +96,51 @@ def load_catalogue(dataset_ids: Iterable[int] | None = None) -> tuple[engine.Cat
         own[verdict.dataset_id][(verdict.layer, verdict.use)] = _record(verdict)
 
     through = Dataset.platforms.through.objects.all()
+    forms_through = Dataset.distribution.through.objects.all()
     if ids is not None:
         through = through.filter(dataset_id__in=ids)
+        forms_through = forms_through.filter(dataset_id__in=ids)
     platform_ids_of: dict[int, list[int]] = defaultdict(list)
     for dataset_id, platform_id in through.values_list("dataset_id", "sourceplatform_id"):
         platform_ids_of[dataset_id].append(platform_id)
+    forms_of: dict[int, set[str]] = defaultdict(set)
+    for dataset_id, form in forms_through.values_list("dataset_id", "distributionform_id"):
+        forms_of[dataset_id].add(form)
+    provenance_evidence: dict[int, list[Evidence]] = defaultdict(list)
+    noted = [pk for pk, _, _, note in rows if note]
+    if noted:
+        for link in Dataset.provenance_evidence.through.objects.filter(dataset_id__in=noted).select_related("evidence"):
+            provenance_evidence[link.dataset_id].append(link.evidence)
 
     platform_slug_of: dict[int, str] = {}
     platforms: dict[str, engine.PlatformTerms] = {}
-    for platform in SourcePlatform.objects.prefetch_related("verdicts__conditions", "verdicts__evidence"):
+    for platform in SourcePlatform.objects.prefetch_related(
+        "verdicts__conditions", "verdicts__evidence", "download_evidence"
+    ):
         platform_slug_of[platform.pk] = platform.slug
+        verdicts = list(platform.verdicts.all())
         platforms[platform.slug] = engine.PlatformTerms(
             slug=platform.slug,
             name=platform.name,
             terms_apply=platform.terms_apply,
-            verdicts={v.use: _record(v) for v in platform.verdicts.all()},
+            verdicts={v.use: _record(v) for v in verdicts if v.layer == engine.PLATFORM_TERMS},
+            rights_apply=platform.rights_apply,
+            rights={v.use: _record(v) for v in verdicts if v.layer == engine.RIGHTS_IN_WORKS},
+            download_prohibited=platform.download_prohibited,
+            download_evidence=_evidence_refs(platform.download_evidence.all()),
         )
+    notes = tuple(
+        engine.JurisdictionNote(
+            slug=note.slug,
+            jurisdiction=note.jurisdiction,
+            title=note.title,
+            summary=note.summary,
+            uses=tuple(note.uses or ()),
+            overrides_contract=note.overrides_contract,
+            evidence=_evidence_refs(note.evidence.all()),
+        )
+        for note in JurisdictionNote.objects.prefetch_related("evidence")
+    )
 
     catalogue_datasets = {
         slug: engine.DatasetTerms(
@@ -116,10 +149,13 @@ def load_catalogue(dataset_ids: Iterable[int] | None = None) -> tuple[engine.Cat
             verdicts=own.get(pk, {}),
             platforms=tuple(sorted(platform_slug_of[p] for p in platform_ids_of.get(pk, ()))),
             parents=tuple(sorted(slug_of[p] for p in parents.get(pk, ()) if p in slug_of)),
+            forms=frozenset(forms_of.get(pk, ())),
+            provenance_note=note,
+            provenance_evidence=_evidence_refs(provenance_evidence.get(pk, ())),
         )
-        for pk, slug, name in rows
+        for pk, slug, name, note in rows
     }
-    return engine.Catalogue(datasets=catalogue_datasets, platforms=platforms), slug_of
+    return engine.Catalogue(datasets=catalogue_datasets, platforms=platforms, notes=notes), slug_of
 
 
 def explain(dataset: Dataset) -> dict[str, engine.Effective]:
@@ -128,11 +164,27 @@ def explain(dataset: Dataset) -> dict[str, engine.Effective]:
     return engine.evaluate(dataset.slug, catalogue)
 
 
+def explain_with_catalogue(dataset: Dataset) -> tuple[dict[str, engine.Effective], engine.Catalogue]:
+    """Like :func:`explain`, also returning the catalogue it was computed from (for provenance)."""
+    catalogue, _ = load_catalogue([dataset.pk])
+    return engine.evaluate(dataset.slug, catalogue), catalogue
+
+
+def provenance(dataset: Dataset, catalogue: engine.Catalogue | None = None) -> engine.ProvenanceRisk | None:
+    if catalogue is None:
+        catalogue, _ = load_catalogue([dataset.pk])
+    return engine.provenance_risk(dataset.slug, catalogue)
+
+
 def explain_many(datasets: Iterable[Dataset]) -> dict[str, dict[str, engine.Effective]]:
     """Like :func:`explain` for several datasets, in the same fixed number of queries."""
+    return explain_many_with_catalogue(datasets)[0]
+
+
+def explain_many_with_catalogue(datasets: Iterable[Dataset]) -> tuple[dict[str, dict[str, engine.Effective]], engine.Catalogue]:
     datasets = list(datasets)
     catalogue, _ = load_catalogue([d.pk for d in datasets])
-    return {d.slug: engine.evaluate(d.slug, catalogue) for d in datasets}
+    return {d.slug: engine.evaluate(d.slug, catalogue) for d in datasets}, catalogue
 
 
 def _descendants(dataset_ids: Iterable[int]) -> set[int]:
@@ -143,12 +195,19 @@ def _descendants(dataset_ids: Iterable[int]) -> set[int]:
 
 
 def _datasets_on_platforms(platform_ids: Iterable[int]) -> set[int]:
+    """The datasets on these platforms (``refresh`` adds their descendants, which covers the datasets
+    that take their platforms from an ancestor)."""
     through = Dataset.platforms.through.objects.filter(sourceplatform_id__in=list(platform_ids))
     return set(through.values_list("dataset_id", flat=True))
 
 
-def _effective_row(dataset_id: int, results: dict[str, engine.Effective]) -> EffectiveVerdict:
-    row = EffectiveVerdict(dataset_id=dataset_id, decided_by={use: results[use].decided_by for use in USE_KEYS})
+def _effective_row(dataset_id: int, results: dict[str, engine.Effective], risky: bool) -> EffectiveVerdict:
+    row = EffectiveVerdict(
+        dataset_id=dataset_id,
+        decided_by={use: results[use].decided_by for use in USE_KEYS},
+        own={use: results[use].own for use in USE_KEYS},
+        provenance_risk=risky,
+    )
     for use in USE_KEYS:
         setattr(row, use, results[use].value)
     return row
@@ -181,7 +240,9 @@ def refresh(dataset_ids: Iterable[int] | None = None, platform_ids: Iterable[int
     rows = []
     for pk in ids:
         try:
-            rows.append(_effective_row(pk, engine.evaluate(slug_of[pk], catalogue)))
+            slug = slug_of[pk]
+            risky = engine.provenance_risk(slug, catalogue) is not None
+            rows.append(_effective_row(pk, engine.evaluate(slug, catalogue), risky))
         except engine.LineageCycleError as error:
             logger.error("Effective verdicts of %s not computed: %s", slug_of[pk], error)
             rows.append(_cycle_row(pk))
@@ -190,7 +251,7 @@ def refresh(dataset_ids: Iterable[int] | None = None, platform_ids: Iterable[int
         batch_size=2000,
         update_conflicts=True,
         unique_fields=["dataset"],
-        update_fields=[*USE_KEYS, "decided_by", "computed_at"],
+        update_fields=[*USE_KEYS, "decided_by", "own", "provenance_risk", "computed_at"],
     )
     effective_verdicts_changed.send(sender=EffectiveVerdict, dataset_ids={row.dataset_id for row in rows})
     return len(rows)

@@ -9,17 +9,20 @@ from django.shortcuts import get_object_or_404, render
 
 from . import history, verdict_store
 from .claims import check_claims
+from .text import country_name
 from .filters import SORTS, DatasetFilter
 from .models import (
     Condition,
     Dataset,
     DatasetLicence,
     Evidence,
+    JurisdictionNote,
     Licence,
     PlatformVerdict,
     SourcePlatform,
 )
-from .vocabulary import USE_KEYS, USES, LicenceLayer, VerdictValue
+from .verdicts import MEDIA_USES
+from .vocabulary import LAYER_HELP, USE_KEYS, USES, Layer, LicenceLayer, VerdictValue
 
 LIST_PAGE_SIZE = 25
 
@@ -113,12 +116,14 @@ def _published_or_404(slug: str) -> Dataset:
 
 def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     dataset = get_object_or_404(
-        Dataset.objects.published().prefetch_related(
-            "organisations", "modalities", "platforms", "aliases", "status_evidence"
+        Dataset.objects.published()
+        .select_related("works_licence")
+        .prefetch_related(
+            "organisations", "modalities", "platforms", "aliases", "status_evidence", "distribution", "works_evidence"
         ),
         slug=slug,
     )
-    results = verdict_store.explain(dataset)
+    results, catalogue = verdict_store.explain_with_catalogue(dataset)
     lines = list(dataset.licence_lines.select_related("licence").prefetch_related("evidence"))
     claims = list(dataset.claims.select_related("licence"))
     parents = list(dataset.derived_from.published())
@@ -151,6 +156,8 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "claims": check_claims(claims, lines),
             "parents": parents,
             "children": children,
+            "provenance": verdict_store.provenance(dataset, catalogue),
+            "countries": [country_name(code) for code in dataset.countries or []],
         },
     )
 
@@ -200,21 +207,58 @@ def platform_list(request: HttpRequest) -> HttpResponse:
     platforms = SourcePlatform.objects.annotate(
         n_datasets=Count("datasets", filter=Q(datasets__publication="published"), distinct=True)
     ).prefetch_related("verdicts")
-    rows = [(p, {v.use: v.value for v in p.verdicts.all()}) for p in platforms]
+    rows = [
+        (p, {v.use: v.value for v in p.verdicts.all() if v.layer == Layer.PLATFORM_TERMS},
+         {v.use: v.value for v in p.verdicts.all() if v.layer == Layer.RIGHTS_IN_WORKS})
+        for p in platforms
+    ]
     return render(request, "platforms/list.html", {"rows": rows, "use_keys": USE_KEYS})
 
 
 def platform_detail(request: HttpRequest, slug: str) -> HttpResponse:
     platform = get_object_or_404(SourcePlatform, slug=slug)
     verdicts = {
-        v.use: v for v in PlatformVerdict.objects.filter(platform=platform).prefetch_related("conditions", "evidence")
+        (v.layer, v.use): v
+        for v in PlatformVerdict.objects.filter(platform=platform).prefetch_related("conditions", "evidence")
     }
-    grid = [{"use": use, "verdict": verdicts.get(use.key)} for use in USES]
+    notes = list(JurisdictionNote.objects.all())
+    sections = [
+        {
+            "layer": Layer.PLATFORM_TERMS,
+            "title": "What its terms allow, per use",
+            "help": LAYER_HELP[Layer.PLATFORM_TERMS] + " They count only for uses that need the videos fetched "
+            "from the platform: not for sharing a URL list or annotations, nor for training on released features.",
+            "applies": platform.terms_apply,
+            "uses": USES,
+            "missing": "No verdict recorded",
+            "not_applying": "The platform's terms bind nobody who uses these videos (for example, the creators "
+            "recorded them themselves): there is no platform-terms layer.",
+        },
+        {
+            "layer": Layer.RIGHTS_IN_WORKS,
+            "title": "Rights in its videos, by default",
+            "help": LAYER_HELP[Layer.RIGHTS_IN_WORKS] + " These defaults hold when nothing more is known of a video "
+            "than that it comes from here; a dataset whose creators say which videos they took records its own.",
+            "applies": platform.rights_apply,
+            "uses": [use for use in USES if use.key in MEDIA_USES],
+            "missing": "No default recorded",
+            "not_applying": "The rights in these videos are the creators' own: the dataset's terms cover them.",
+        },
+    ]
+    for section in sections:
+        section["grid"] = [
+            {
+                "use": use,
+                "verdict": verdicts.get((section["layer"], use.key)),
+                "notes": [n for n in notes if use.key in (n.uses or [])],
+            }
+            for use in section.pop("uses")
+        ]
     datasets = platform.datasets.published().select_related("effective")
     return render(
         request,
         "platforms/detail.html",
-        {"platform": platform, "grid": grid, "datasets": datasets, "evidence": platform.evidence.all()},
+        {"platform": platform, "sections": sections, "datasets": datasets, "evidence": platform.evidence.all()},
     )
 
 

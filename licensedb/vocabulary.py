@@ -112,7 +112,23 @@ class Layer(models.TextChoices):
     """Layers a curator records a verdict on. Inherited layers are computed, never stored."""
 
     DATASET_TERMS = "dataset_terms", "Dataset terms"
-    CONTENT_TERMS = "content_terms", "Content terms"
+    PLATFORM_TERMS = "platform_terms", "Platform terms"
+    RIGHTS_IN_WORKS = "rights_in_works", "Rights in the works"
+
+
+class PlatformLayer(models.TextChoices):
+    """The layers a platform records defaults for."""
+
+    PLATFORM_TERMS = "platform_terms", "Platform terms"
+    RIGHTS_IN_WORKS = "rights_in_works", "Rights in the works"
+
+
+LAYER_HELP: dict[str, str] = {
+    "dataset_terms": "The licence or terms of the release itself: annotations, captions, features, lists, and the videos when the creators distribute them.",
+    "platform_terms": "The contract of the platform the videos come from. It binds whoever fetches the videos from the platform, and nobody else.",
+    "rights_in_works": "The rights of the people who own the videos (copyright, or the licence an uploader chose). They follow the videos wherever they are hosted.",
+    "code": "The licence of the code. Recorded so that it is never mistaken for the data licence; it never decides a verdict.",
+}
 
 
 INHERITED_PREFIX = "inherited:"
@@ -153,11 +169,30 @@ LICENCE_TERMS: dict[str, str] = {
 
 
 class Distribution(models.TextChoices):
+    """The forms a release takes; an entry may have several, or none established."""
+
     VIDEO_FILES = "video_files", "Video files"
     URL_LIST = "url_list", "URL or ID lists"
     FEATURES = "features", "Pre-extracted features"
     ANNOTATIONS_ONLY = "annotations_only", "Annotations only"
-    UNKNOWN = "unknown", "Not established"
+
+
+DISTRIBUTION_HELP: dict[str, str] = {
+    "video_files": "The creators hand out copies of the videos or clips.",
+    "url_list": "Links or platform IDs: you fetch the videos yourself.",
+    "features": "Pre-extracted features: no videos needed.",
+    "annotations_only": "Labels or captions only: the videos have to be obtained elsewhere.",
+}
+
+
+class IdentifierKind(models.TextChoices):
+    HUGGINGFACE = "huggingface", "Hugging Face dataset"
+    HUGGINGFACE_MODEL = "huggingface_model", "Hugging Face model"
+    GITHUB = "github", "GitHub repository"
+    ARXIV = "arxiv", "arXiv"
+    DOI = "doi", "DOI"
+    URL = "url", "Web address"
+    PAPERSWITHCODE = "paperswithcode", "Papers with Code"
 
 
 class Access(models.TextChoices):
@@ -192,6 +227,7 @@ class EvidenceKind(models.TextChoices):
     PAPER = "paper", "Paper"
     TERMS_PAGE = "terms_page", "Terms page"
     AGREEMENT = "agreement", "Licence agreement"
+    LEGAL_TEXT = "legal_text", "Legal text"
     OTHER = "other", "Other"
 
 
@@ -199,6 +235,7 @@ class ClaimSource(models.TextChoices):
     HUGGINGFACE = "huggingface", "Hugging Face"
     PAPERSWITHCODE = "paperswithcode", "Papers with Code"
     GITHUB = "github", "GitHub"
+    DPI = "dpi", "Data Provenance Initiative"
     OTHER = "other", "Other catalogue"
 
 

@@ -155,7 +155,7 @@ def generate(size: int, seed: int = 20261124) -> dict:
             doc_words.update(set(tokens(summary)))
             datasets.append(Dataset(
                 slug=f"bench-{i}", name=name, name_key=name_key(name), summary=summary,
-                year=rng.randint(2008, 2025), distribution=rng.choice(["url_list", "url_list", "video_files", "features", "annotations_only"]),
+                year=rng.randint(2008, 2025),
                 access=rng.choice(["open", "open", "gated", "on_request"]),
                 status=_weighted(rng, [("available", 94), ("withdrawn", 3), ("taken_down", 3)]),
                 publication="published",
@@ -166,7 +166,7 @@ def generate(size: int, seed: int = 20261124) -> dict:
         datasets = Dataset.objects.bulk_create(datasets, batch_size=2000)
 
         aliases, lines, evidence, effective = [], [], [], []
-        org_links, platform_links, modality_links = [], [], []
+        org_links, platform_links, modality_links, form_links = [], [], [], []
         Through = Dataset
         for ds in datasets:
             for j in range(rng.choice([0, 1, 1, 2])):
@@ -189,6 +189,8 @@ def generate(size: int, seed: int = 20261124) -> dict:
             org_links += [Through.organisations.through(dataset_id=ds.pk, organisation_id=o.pk) for o in rng.sample(orgs, rng.randint(1, 2))]
             platform_links += [Through.platforms.through(dataset_id=ds.pk, sourceplatform_id=p.pk) for p in rng.sample(platforms, rng.randint(1, 2))]
             modality_links += [Through.modalities.through(dataset_id=ds.pk, modality_id=m.pk) for m in rng.sample(modalities, rng.randint(1, 3))]
+            form = rng.choice(["url_list", "url_list", "video_files", "features", "annotations_only"])
+            form_links.append(Through.distribution.through(dataset_id=ds.pk, distributionform_id=form))
         Alias.objects.bulk_create(aliases, batch_size=5000)
         DatasetLicence.objects.bulk_create(lines, batch_size=5000)
         Evidence.objects.bulk_create(evidence, batch_size=5000)
@@ -196,6 +198,7 @@ def generate(size: int, seed: int = 20261124) -> dict:
         Dataset.organisations.through.objects.bulk_create(org_links, batch_size=5000)
         Dataset.platforms.through.objects.bulk_create(platform_links, batch_size=5000)
         Dataset.modalities.through.objects.bulk_create(modality_links, batch_size=5000)
+        Dataset.distribution.through.objects.bulk_create(form_links, batch_size=5000)
 
     return pick_queries(size, doc_words, sorted(name_words), rng)
 

@@ -63,6 +63,7 @@ def _datasets(ids: Iterable[int] | None):
             "organisations",
             "platforms",
             "modalities",
+            "distribution",
             "evidence",
             "claims",
             Prefetch("licence_lines", queryset=current, to_attr="current_lines"),
@@ -101,7 +102,7 @@ def build(ids: Iterable[int] | None = None) -> list[Document]:
                     dataset.access_note,
                     dataset.lineage_note,
                     dataset.status_reason,
-                    dataset.get_distribution_display(),
+                    " ".join(f.name for f in dataset.distribution.all()),
                     dataset.get_access_display(),
                 ],
             )
@@ -114,7 +115,8 @@ def build(ids: Iterable[int] | None = None) -> list[Document]:
         effective = getattr(dataset, "effective", None)
         verdicts = {use: getattr(effective, use) if effective else VerdictValue.UNCLEAR for use in USE_KEYS}
 
-        facets = [("status", dataset.status), ("access", dataset.access), ("distribution", dataset.distribution)]
+        facets = [("status", dataset.status), ("access", dataset.access)]
+        facets += sorted({("distribution", f.slug) for f in dataset.distribution.all()})
         if dataset.year:
             facets.append(("year", str(dataset.year)))
         facets += sorted({("licence", l.licence.slug) for l in data_lines})

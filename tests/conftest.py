@@ -61,15 +61,16 @@ class Factory:
     def dataset(self, name: str | None = None, published: bool = True, platforms=(), parents=(), **fields) -> Dataset:
         n = next(_counter)
         name = name or f"Test Set {n}"
+        forms = fields.pop("distribution", ["url_list"])
         dataset = Dataset.objects.create(
             slug=fields.pop("slug", f"t-{n}-{name.lower().replace(' ', '-')}"[:100]),
             name=name,
             summary=fields.pop("summary", f"A test dataset called {name}."),
-            distribution=fields.pop("distribution", "url_list"),
             access=fields.pop("access", "open"),
             publication=Publication.PUBLISHED if published else Publication.DRAFT,
             **fields,
         )
+        dataset.distribution.set([forms] if isinstance(forms, str) else forms)
         if platforms:
             dataset.platforms.set(platforms)
         for parent in parents:
@@ -99,16 +100,24 @@ class Factory:
             verdict.conditions.set(Condition.objects.filter(slug__in=conditions))
         return verdict
 
-    def platform(self, name: str | None = None, terms_apply: bool = True, **verdicts) -> SourcePlatform:
+    def platform(self, name: str | None = None, terms_apply: bool = True, rights=None, rights_apply: bool | None = None,
+                 download_prohibited: bool = False, **verdicts) -> SourcePlatform:
+        """A platform with platform-terms verdicts (keyword arguments, per use) and default rights in its
+        videos (``rights``: use -> value). Without ``rights`` its videos carry no rights layer."""
         n = next(_counter)
         name = name or f"Test Platform {n}"
         platform = SourcePlatform.objects.create(
-            slug=f"t-platform-{n}", name=name, kind="video_platform", terms_apply=terms_apply
+            slug=f"t-platform-{n}", name=name, kind="video_platform", terms_apply=terms_apply,
+            rights_apply=bool(rights) if rights_apply is None else rights_apply,
+            download_prohibited=download_prohibited,
         )
-        for use, value in verdicts.items():
-            verdict = PlatformVerdict.objects.create(platform=platform, use=use, value=value)
-            if value != "unclear":
-                verdict.evidence.set([self.evidence(platform)])
+        for layer, group in (("platform_terms", verdicts), ("rights_in_works", rights or {})):
+            for use, value in group.items():
+                verdict = PlatformVerdict.objects.create(platform=platform, layer=layer, use=use, value=value)
+                if value != "unclear":
+                    verdict.evidence.set([self.evidence(platform)])
+        if download_prohibited:
+            platform.download_evidence.set([self.evidence(platform)])
         return platform
 
 

@@ -87,7 +87,7 @@ def test_a_verdict_with_evidence_is_saved_and_enters_the_history(curator_client,
     assert verdict.history.first().history_user.username == "curator"
     research = verdict_store.explain(dataset)["research"]
     assert research.layers[0].layer == "dataset_terms" and research.layers[0].value == "allowed"
-    assert research.value == "unclear" and research.decided_by == "content_terms"  # no platform recorded yet
+    assert research.value == "unclear" and research.decided_by == "platform_terms"  # no platform recorded yet
     history = curator_client.get(reverse("admin:licensedb_dataset_history", args=[dataset.pk]))
     assert history.status_code == 200
 

@@ -65,7 +65,7 @@ def test_dataset_detail_has_every_use_with_layers_and_evidence(client):
     commercial = body["verdicts"]["commercial_training"]
     assert commercial["effective"] == "prohibited"
     layers = {layer["layer"]: layer for layer in commercial["layers"]}
-    assert {"dataset_terms", "content_terms", "inherited:hd-vila-100m"} <= set(layers)
+    assert {"dataset_terms", "platform_terms", "rights_in_works", "inherited:hd-vila-100m"} <= set(layers)
     assert all(layer["verdict"] in VALUES for layer in layers.values())
     assert commercial["decided_by"] in layers
     for evidence in commercial["evidence"]:

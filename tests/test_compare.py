@@ -146,9 +146,12 @@ def test_check_follows_lineage_and_platform_terms(client):
     assert panda["verdict"] == "prohibited"
     layers = client.get("/api/v1/datasets/panda-70m/").json()["verdicts"]["commercial_training"]["layers"]
     assert any(layer["layer"] == "inherited:hd-vila-100m" and layer["verdict"] == "prohibited" for layer in layers)
-    # research on a YouTube dataset is held back by YouTube's terms, whatever the dataset's own terms say
+    # research on a YouTube URL list is held back by YouTube's terms (the videos must be fetched), and
+    # the answer says what the dataset's own terms say beside it
     hdvila = post_check(client, {"use": "research", "datasets": ["hd-vila-100m"]}).json()["datasets"][0]
-    assert hdvila["decided_by"] == "content_terms"
+    assert hdvila["decided_by"] == "platform_terms"
+    assert hdvila["verdict"] == "unclear" and hdvila["own"] == "conditional"
+    assert "YouTube" in hdvila["because"]
 
 
 @pytest.mark.django_db

@@ -182,10 +182,13 @@ def test_platform_page_shows_its_terms_and_datasets(client):
     response = client.get("/platforms/youtube/")
     assert response.status_code == 200
     page = soup(response)
-    assert len(page.select(".verdict-grid details")) == len(USES)
+    # its contract, per use, and the default rights in its videos, for the uses of the videos themselves
+    assert len(page.select("#platform_terms-h ~ .verdict-grid details[id^=platform_terms]")) == len(USES)
+    assert len(page.select("details[id^=rights_in_works]")) == 6
+    assert page.select_one("#rights_in_works-redistribute_media .verdict-prohibited")
     assert page.select_one("a[href='/datasets/kinetics-400/']")
     own = text(client.get("/platforms/own-recordings/"))
-    assert "do not govern" in own
+    assert "bind nobody" in own and "the creators' own" in own
     assert client.get("/platforms/").status_code == 200
 
 

@@ -19,27 +19,57 @@ class EvidenceSerializer(serializers.Serializer):
     kind = serializers.CharField()
 
 
+class JurisdictionNoteSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    jurisdiction = serializers.CharField()
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    overrides_contract = serializers.BooleanField(help_text="The law makes contract terms that forbid it unenforceable")
+    evidence = EvidenceSerializer(many=True)
+
+
 class LayerSerializer(serializers.Serializer):
-    layer = serializers.CharField(help_text="dataset_terms, content_terms, or inherited:<slug of the ancestor>")
+    layer = serializers.CharField(
+        help_text="dataset_terms, platform_terms, rights_in_works, or inherited:<slug of the ancestor>"
+    )
     verdict = serializers.ChoiceField(choices=VerdictValue.choices, source="value")
     source = serializers.CharField(help_text="What decided inside the layer: dataset, platform:<slug>, ...")
     via = serializers.ListField(child=serializers.CharField(), help_text="Lineage path to an ancestor")
     conditions = serializers.ListField(child=serializers.CharField())
     note = serializers.CharField()
     evidence = EvidenceSerializer(many=True)
+    binding = serializers.BooleanField(help_text="Whether this layer binds the way (route) the answer is for")
+    applies_when = serializers.CharField(help_text="For layers that bind only some ways: when they bind")
+    notes = JurisdictionNoteSerializer(many=True, help_text="Exceptions in law shown beside the layer; they never change it")
+
+
+class RouteSerializer(serializers.Serializer):
+    route = serializers.ChoiceField(choices=["release", "features", "hosted", "fetch"])
+    verdict = serializers.ChoiceField(choices=VerdictValue.choices, source="value")
+    layers = serializers.ListField(child=serializers.CharField(), help_text="The layers that bind this way")
 
 
 class EffectiveSerializer(serializers.Serializer):
     effective = serializers.ChoiceField(choices=VerdictValue.choices, source="value")
+    own = serializers.ChoiceField(choices=VerdictValue.choices, help_text="What the dataset's own terms say")
+    because = serializers.CharField(help_text="When the effective verdict differs from its own terms: what changes it")
     decided_by = serializers.CharField()
     tied_with = serializers.ListField(child=serializers.CharField())
     conditions = serializers.ListField(child=serializers.CharField())
     evidence = EvidenceSerializer(many=True)
+    route = serializers.ChoiceField(
+        choices=["release", "features", "hosted", "fetch"],
+        help_text="The way the answer is for: sharing the release, using released features, using the creators' "
+        "copies, or fetching the videos from the platform",
+    )
+    route_note = serializers.CharField(help_text="What another way of doing it would meet, when it is worse")
+    routes = RouteSerializer(many=True)
     layers = LayerSerializer(many=True)
 
 
 class EffectiveSummarySerializer(serializers.Serializer):
     effective = serializers.ChoiceField(choices=VerdictValue.choices)
+    own = serializers.ChoiceField(choices=VerdictValue.choices, help_text="What the dataset's own terms say")
     decided_by = serializers.CharField()
 
 
@@ -64,12 +94,18 @@ class DatasetListSerializer(serializers.ModelSerializer):
     platforms = serializers.SerializerMethodField()
     derived_from = serializers.SerializerMethodField()
     licences = serializers.SerializerMethodField(help_text="Slugs of the current dataset-terms licences")
+    distribution = serializers.SerializerMethodField(
+        help_text="The release's forms: video_files, url_list, features, annotations_only (empty: not established)"
+    )
+    provenance_risk = serializers.SerializerMethodField(
+        help_text="The creators distribute copies fetched from a platform whose terms forbid downloading"
+    )
     verdicts = serializers.SerializerMethodField()
 
     class Meta:
         model = Dataset
         fields = ["slug", "name", "url", "aliases", "year", "status", "access", "distribution", "platforms",
-                  "derived_from", "licences", "verdicts", "last_reviewed"]
+                  "derived_from", "licences", "provenance_risk", "verdicts", "last_reviewed"]
 
     def get_url(self, obj: Dataset) -> str:
         request = self.context.get("request")
@@ -82,6 +118,13 @@ class DatasetListSerializer(serializers.ModelSerializer):
     def get_platforms(self, obj: Dataset) -> list[str]:
         return [platform.slug for platform in obj.platforms.all()]
 
+    def get_distribution(self, obj: Dataset) -> list[str]:
+        return sorted(form.slug for form in obj.distribution.all())
+
+    def get_provenance_risk(self, obj: Dataset) -> bool:
+        effective = getattr(obj, "effective", None)
+        return bool(effective and effective.provenance_risk)
+
     def get_derived_from(self, obj: Dataset) -> list[str]:
         return sorted(parent.slug for parent in obj.derived_from.all())
 
@@ -92,9 +135,11 @@ class DatasetListSerializer(serializers.ModelSerializer):
     def get_verdicts(self, obj: Dataset) -> dict:
         effective = getattr(obj, "effective", None)
         decided = effective.decided_by if effective else {}
+        own = effective.own if effective else {}
         return {
             use: {
                 "effective": getattr(effective, use) if effective else VerdictValue.UNCLEAR,
+                "own": own.get(use, VerdictValue.UNCLEAR),
                 "decided_by": decided.get(use, "dataset_terms"),
             }
             for use in USE_KEYS
@@ -126,8 +171,24 @@ class SizeSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True)
 
 
+class ProvenanceSerializer(serializers.Serializer):
+    summary = serializers.CharField()
+    platforms = serializers.ListField(child=serializers.CharField())
+    evidence = EvidenceSerializer(many=True)
+    note = serializers.CharField(help_text="The creators' own account of how they obtained the copies, if recorded")
+
+
+class WorksSerializer(serializers.Serializer):
+    summary = serializers.CharField()
+    licence = serializers.CharField(allow_null=True)
+    evidence = EvidenceSerializer(many=True)
+
+
 class DatasetDetailSerializer(DatasetListSerializer):
     summary = serializers.CharField()
+    provenance = serializers.SerializerMethodField()
+    works = serializers.SerializerMethodField(help_text="What rights the videos carry, when the creators say")
+    countries = serializers.JSONField(help_text="ISO 3166-1 alpha-2 codes of where the videos were recorded")
     organisations = serializers.SerializerMethodField()
     modalities = serializers.SerializerMethodField()
     paper = serializers.SerializerMethodField()
@@ -141,7 +202,23 @@ class DatasetDetailSerializer(DatasetListSerializer):
         fields = DatasetListSerializer.Meta.fields + [
             "summary", "organisations", "modalities", "homepage", "paper", "size", "access_note",
             "status_date", "status_reason", "derivatives", "licence_lines", "claims", "bibtex", "version",
+            "provenance", "works", "countries",
         ]
+
+    @extend_schema_field(ProvenanceSerializer(allow_null=True))
+    def get_provenance(self, obj: Dataset) -> dict | None:
+        risk = self.context.get("provenance", {}).get(obj.slug)
+        if risk is None:
+            return None
+        return {"summary": risk.summary, "platforms": list(risk.platforms),
+                "evidence": EvidenceSerializer(risk.evidence, many=True).data, "note": risk.note}
+
+    @extend_schema_field(WorksSerializer(allow_null=True))
+    def get_works(self, obj: Dataset) -> dict | None:
+        if not obj.works_summary:
+            return None
+        return {"summary": obj.works_summary, "licence": obj.works_licence.slug if obj.works_licence else None,
+                "evidence": EvidenceSerializer(obj.works_evidence.all(), many=True).data}
 
     def get_organisations(self, obj: Dataset) -> list[str]:
         return [org.name for org in obj.organisations.all()]
@@ -207,7 +284,7 @@ class PlatformVerdictSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PlatformVerdict
-        fields = ["use", "verdict", "conditions", "note", "evidence"]
+        fields = ["use", "layer", "verdict", "conditions", "note", "evidence"]
 
     @extend_schema_field(EvidenceSerializer(many=True))
     def get_evidence(self, obj: PlatformVerdict) -> list:
@@ -215,14 +292,22 @@ class PlatformVerdictSerializer(serializers.ModelSerializer):
 
 
 class PlatformSerializer(serializers.ModelSerializer):
-    verdicts = serializers.SerializerMethodField()
+    verdicts = serializers.SerializerMethodField(help_text="Platform terms: what its contract says, per use")
+    rights_verdicts = serializers.SerializerMethodField(help_text="Default rights in its videos, per use")
 
     class Meta:
         model = SourcePlatform
-        fields = ["slug", "name", "kind", "homepage", "terms_url", "terms_apply", "summary", "download_terms",
-                  "ai_terms", "verdicts"]
+        fields = ["slug", "name", "kind", "homepage", "terms_url", "terms_apply", "download_prohibited",
+                  "rights_apply", "summary", "download_terms", "ai_terms", "works_rights", "verdicts", "rights_verdicts"]
+
+    def _by_use(self, obj: SourcePlatform, layer: str) -> dict:
+        by_use = {v.use: v for v in obj.verdicts.all() if v.layer == layer}
+        return {use.key: PlatformVerdictSerializer(by_use[use.key]).data for use in USES if use.key in by_use}
 
     @extend_schema_field(serializers.DictField(child=PlatformVerdictSerializer()))
     def get_verdicts(self, obj: SourcePlatform) -> dict:
-        by_use = {v.use: v for v in obj.verdicts.all()}
-        return {use.key: PlatformVerdictSerializer(by_use[use.key]).data for use in USES if use.key in by_use}
+        return self._by_use(obj, "platform_terms")
+
+    @extend_schema_field(serializers.DictField(child=PlatformVerdictSerializer()))
+    def get_rights_verdicts(self, obj: SourcePlatform) -> dict:
+        return self._by_use(obj, "rights_in_works")

@@ -64,6 +64,7 @@ class DatasetViewSet(viewsets.ModelViewSet):
                 "aliases",
                 "platforms",
                 "derived_from",
+                "distribution",
                 Prefetch("licence_lines", queryset=current_terms, to_attr="current_terms"),
             )
             .order_by("name")
@@ -77,12 +78,15 @@ class DatasetViewSet(viewsets.ModelViewSet):
 
     def _detail(self, dataset: Dataset, status_code: int = 200) -> Response:
         dataset = Dataset.objects.prefetch_related(
-            "aliases", "platforms", "derived_from", "organisations", "modalities", "derivatives",
-            "claims__licence", Prefetch("licence_lines", queryset=DatasetLicence.objects.select_related("licence")),
-        ).select_related("effective").get(pk=dataset.pk)
+            "aliases", "platforms", "derived_from", "organisations", "modalities", "derivatives", "distribution",
+            "works_evidence", "claims__licence",
+            Prefetch("licence_lines", queryset=DatasetLicence.objects.select_related("licence")),
+        ).select_related("effective", "works_licence").get(pk=dataset.pk)
         dataset.current_terms = [l for l in dataset.licence_lines.all() if l.is_current and l.layer == LicenceLayer.DATASET_TERMS]
         context = self.get_serializer_context()
-        context["explanations"] = {dataset.slug: verdict_store.explain(dataset)}
+        explanations, catalogue = verdict_store.explain_with_catalogue(dataset)
+        context["explanations"] = {dataset.slug: explanations}
+        context["provenance"] = {dataset.slug: verdict_store.provenance(dataset, catalogue)}
         return Response(DatasetDetailSerializer(dataset, context=context).data, status=status_code)
 
     def retrieve(self, request, *args, **kwargs):
@@ -178,6 +182,9 @@ class CheckItemSerializer(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
     verdict = serializers.ChoiceField(choices=VerdictValue.choices)
+    own = serializers.ChoiceField(choices=VerdictValue.choices, help_text="What the dataset's own terms say")
+    because = serializers.CharField(help_text="When the verdict differs from its own terms: what changes it")
+    route_note = serializers.CharField()
     decided_by = serializers.CharField()
     conditions = serializers.ListField(child=serializers.CharField())
     evidence = EvidenceSerializer(many=True)
@@ -212,6 +219,9 @@ class CheckView(APIView):
                     "slug": dataset.slug,
                     "name": dataset.name,
                     "verdict": effective.value,
+                    "own": effective.own,
+                    "because": effective.because,
+                    "route_note": effective.route_note,
                     "decided_by": effective.decided_by,
                     "conditions": list(effective.conditions),
                     "evidence": EvidenceSerializer(effective.evidence, many=True).data,

@@ -19,6 +19,7 @@ from ..models import (
     Condition,
     Dataset,
     DatasetVerdict,
+    DistributionForm,
     Evidence,
     Lineage,
     Modality,
@@ -76,6 +77,10 @@ class DatasetWriteSerializer(CuratedModelSerializer):
     modalities = serializers.SlugRelatedField(slug_field="slug", queryset=Modality.objects.all(), many=True, required=False)
     platforms = serializers.SlugRelatedField(slug_field="slug", queryset=SourcePlatform.objects.all(), many=True, required=False)
     derived_from = serializers.SlugRelatedField(slug_field="slug", queryset=Dataset.objects.all(), many=True, required=False)
+    distribution = serializers.SlugRelatedField(
+        slug_field="slug", queryset=DistributionForm.objects.all(), many=True, required=False,
+        help_text="The release's forms: video_files, url_list, features, annotations_only",
+    )
     version = serializers.IntegerField(required=False, write_only=True, help_text="Required when changing an entry")
 
     class Meta:
@@ -142,7 +147,7 @@ class DatasetWriteSerializer(CuratedModelSerializer):
         return data
 
     def _write_relations(self, dataset: Dataset, data: dict) -> None:
-        for field in ("organisations", "modalities", "platforms"):
+        for field in ("organisations", "modalities", "platforms", "distribution"):
             if field in data:
                 getattr(dataset, field).set(data[field])
         if "aliases" in data:
@@ -155,7 +160,7 @@ class DatasetWriteSerializer(CuratedModelSerializer):
                 Lineage.objects.get_or_create(child=dataset, parent=parent)
 
     def create(self, validated):
-        relations = {k: validated.pop(k) for k in ("aliases", "organisations", "modalities", "platforms", "derived_from") if k in validated}
+        relations = {k: validated.pop(k) for k in ("aliases", "organisations", "modalities", "platforms", "distribution", "derived_from") if k in validated}
         validated.pop("version", None)
         dataset = Dataset.objects.create(**validated)
         self._write_relations(dataset, relations)
@@ -163,7 +168,7 @@ class DatasetWriteSerializer(CuratedModelSerializer):
 
     def update(self, dataset, validated):
         check_version(dataset, validated.pop("version", None))
-        relations = {k: validated.pop(k) for k in ("aliases", "organisations", "modalities", "platforms", "derived_from") if k in validated}
+        relations = {k: validated.pop(k) for k in ("aliases", "organisations", "modalities", "platforms", "distribution", "derived_from") if k in validated}
         for field, value in validated.items():
             setattr(dataset, field, value)
         dataset.save()

@@ -7,10 +7,10 @@
 - ``verdicts``: the curated per-use verdicts and the materialised effective verdicts
 """
 
-from .catalogue import Alias, Dataset, Lineage, Modality, Organisation
+from .catalogue import Alias, Dataset, DistributionForm, Identifier, Lineage, Modality, Organisation
 from .evidence import Claim, Evidence
 from .licences import DatasetLicence, Licence
-from .platforms import PlatformVerdict, SourcePlatform
+from .platforms import JurisdictionNote, PlatformVerdict, SourcePlatform
 from .revision import Revision
 from .verdicts import Condition, DatasetVerdict, EffectiveVerdict
 
@@ -19,6 +19,9 @@ __all__ = [
     "Claim",
     "Condition",
     "Dataset",
+    "DistributionForm",
+    "Identifier",
+    "JurisdictionNote",
     "DatasetLicence",
     "DatasetVerdict",
     "EffectiveVerdict",

@@ -3,7 +3,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from ..text import name_key
-from ..vocabulary import Access, Distribution, Publication, Status
+from ..vocabulary import Access, Distribution, IdentifierKind, Publication, Status
 from .fields import HttpURLField, choices_check, http_url_check
 
 
@@ -27,6 +27,20 @@ class Modality(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "modalities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DistributionForm(models.Model):
+    """One form a release can take (video files, URL lists, features, annotations only)."""
+
+    slug = models.CharField(max_length=20, primary_key=True, choices=Distribution.choices)
+    name = models.CharField(max_length=80)
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["slug"]
 
     def __str__(self) -> str:
         return self.name
@@ -61,7 +75,13 @@ class Dataset(models.Model):
         related_name="datasets",
         help_text="Where the underlying videos come from. Their terms form the content-terms layer.",
     )
-    distribution = models.CharField(max_length=20, choices=Distribution.choices)
+    distribution = models.ManyToManyField(
+        DistributionForm,
+        blank=True,
+        related_name="datasets",
+        help_text="Every form the release takes. Leave empty when no source establishes it. With the use, "
+        "the forms decide whether the platform's terms bind (they do only when the videos must be fetched).",
+    )
     access = models.CharField(max_length=20, choices=Access.choices)
     access_note = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.AVAILABLE)
@@ -74,6 +94,24 @@ class Dataset(models.Model):
         "self", through="Lineage", symmetrical=False, related_name="derivatives", blank=True
     )
     lineage_note = models.TextField(blank=True)
+    countries = models.JSONField(
+        default=list, blank=True, help_text="ISO 3166-1 alpha-2 codes of where the videos were recorded, when a source says."
+    )
+    countries_evidence = models.ManyToManyField("Evidence", blank=True, related_name="countries_of")
+    works_summary = models.TextField(
+        "rights in the works",
+        blank=True,
+        help_text="What rights the videos carry when the creators say which videos they took (e.g. only CC BY uploads).",
+    )
+    works_licence = models.ForeignKey(
+        "Licence", null=True, blank=True, on_delete=models.PROTECT, related_name="works_of",
+        help_text="The licence the videos themselves carry, when they carry one.",
+    )
+    works_evidence = models.ManyToManyField("Evidence", blank=True, related_name="works_of")
+    provenance_note = models.TextField(
+        blank=True, help_text="How the creators obtained the copies they distribute, when a source says (e.g. permission)."
+    )
+    provenance_evidence = models.ManyToManyField("Evidence", blank=True, related_name="provenance_of")
     curation_note = models.TextField(
         blank=True, help_text="What was looked for and not found; open questions."
     )
@@ -86,14 +124,13 @@ class Dataset(models.Model):
     )
 
     history = HistoricalRecords(
-        m2m_fields=[organisations, modalities, platforms], excluded_fields=["updated", "name_key", "version"]
+        m2m_fields=[organisations, modalities, platforms, distribution], excluded_fields=["updated", "name_key", "version"]
     )
     objects = DatasetQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            choices_check("distribution", Distribution, "dataset_distribution_valid"),
             choices_check("access", Access, "dataset_access_valid"),
             choices_check("status", Status, "dataset_status_valid"),
             choices_check("publication", Publication, "dataset_publication_valid"),
@@ -145,6 +182,58 @@ class Alias(models.Model):
     def save(self, *args, **kwargs):
         self.name_key = name_key(self.name)
         super().save(*args, **kwargs)
+
+
+class Identifier(models.Model):
+    """An external identifier of an entry: a Hugging Face repo, a GitHub repo, an arXiv id, a DOI, a URL.
+
+    ``key`` is the normalised form the resolver matches (``licensedb.identifiers``); it is unique per
+    kind across the catalogue, so that one reference never names two entries.
+    """
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="identifiers")
+    kind = models.CharField(max_length=20, choices=IdentifierKind.choices)
+    value = models.CharField(max_length=500, help_text="As people write it: owner/name, 2307.06942, https://...")
+    key = models.CharField(max_length=500, editable=False)
+    official = models.BooleanField(default=True, help_text="Published by the creators (untick for a mirror).")
+    note = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords(excluded_fields=["key"])
+
+    class Meta:
+        ordering = ["kind", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key"],
+                name="identifier_unique_key",
+                violation_error_message="Another entry already has this identifier: one reference must name one entry.",
+            ),
+            choices_check("kind", IdentifierKind, "identifier_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from ..identifiers import normalise
+
+        try:
+            self.key = normalise(self.kind, self.value)  # before the unique check on (kind, key) runs
+        except ValueError as error:
+            raise ValidationError({"value": str(error)}) from error
+
+    def save(self, *args, **kwargs):
+        from ..identifiers import normalise
+
+        self.key = normalise(self.kind, self.value)
+        super().save(*args, **kwargs)
+
+    @property
+    def url(self) -> str:
+        from ..identifiers import url_of
+
+        return url_of(self.kind, self.value)
 
 
 class Lineage(models.Model):

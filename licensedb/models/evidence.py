@@ -6,10 +6,25 @@ from ..vocabulary import ClaimSource, Confidence, EvidenceKind
 from .fields import HttpURLField, choices_check, http_url_check
 
 
+OWNER_FIELDS = ("dataset", "platform", "jurisdiction_note")
+
+
+def one_owner(fields) -> models.Q:
+    """Exactly one of the owner foreign keys is set."""
+    condition = models.Q()
+    for owner in fields:
+        term = models.Q(**{f"{owner}__isnull": False})
+        for other in fields:
+            if other != owner:
+                term &= models.Q(**{f"{other}__isnull": True})
+        condition |= term
+    return condition
+
+
 class Evidence(models.Model):
     """A primary source read by a curator, summarised in our own words.
 
-    It belongs to one dataset or one source platform, and backs any number of its verdicts, licence
+    It belongs to one dataset, source platform or jurisdiction note, and backs any number of its verdicts, licence
     lines and facts.
     """
 
@@ -18,6 +33,9 @@ class Evidence(models.Model):
     )
     platform = models.ForeignKey(
         "SourcePlatform", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
+    jurisdiction_note = models.ForeignKey(
+        "JurisdictionNote", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
     )
     key = models.SlugField(
         max_length=60,
@@ -38,10 +56,9 @@ class Evidence(models.Model):
         verbose_name_plural = "evidence"
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(dataset__isnull=False) & models.Q(platform__isnull=True))
-                | (models.Q(dataset__isnull=True) & models.Q(platform__isnull=False)),
-                name="evidence_one_owner",
-                violation_error_message="Evidence belongs to exactly one dataset or one platform.",
+                condition=one_owner(OWNER_FIELDS),
+                name="evidence_exactly_one_owner",
+                violation_error_message="Evidence belongs to exactly one entry: a dataset, a platform or a note.",
             ),
             models.UniqueConstraint(
                 fields=["dataset", "key"], condition=models.Q(dataset__isnull=False), name="evidence_key_per_dataset"
@@ -51,14 +68,22 @@ class Evidence(models.Model):
                 condition=models.Q(platform__isnull=False),
                 name="evidence_key_per_platform",
             ),
+            models.UniqueConstraint(
+                fields=["jurisdiction_note", "key"],
+                condition=models.Q(jurisdiction_note__isnull=False),
+                name="evidence_key_per_note",
+            ),
             http_url_check("url", "evidence_url_http", allow_blank=False),
             choices_check("kind", EvidenceKind, "evidence_kind_valid"),
             choices_check("confidence", Confidence, "evidence_confidence_valid"),
         ]
 
     def __str__(self) -> str:
-        owner = self.dataset or self.platform
-        return f"{owner}: {self.key}"
+        return f"{self.owner}: {self.key}"
+
+    @property
+    def owner(self):
+        return next((getattr(self, f) for f in OWNER_FIELDS if getattr(self, f"{f}_id")), None)
 
     def clean(self):
         from .. import rules
@@ -68,7 +93,7 @@ class Evidence(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.key:
-            siblings = Evidence.objects.filter(dataset=self.dataset, platform=self.platform).exclude(pk=self.pk)
+            siblings = Evidence.objects.filter(**{f: getattr(self, f) for f in OWNER_FIELDS}).exclude(pk=self.pk)
             taken = set(siblings.values_list("key", flat=True))
             number = 1
             while f"{self.kind}-{number}" in taken:

@@ -67,6 +67,10 @@ class EffectiveVerdict(models.Model):
     redistribute_metadata = models.CharField(max_length=20, choices=VerdictValue.choices, db_index=True)
     derivative_dataset = models.CharField(max_length=20, choices=VerdictValue.choices, db_index=True)
     decided_by = models.JSONField(default=dict, help_text="use -> the layer that decided it")
+    own = models.JSONField(default=dict, help_text="use -> what the dataset's own terms say")
+    provenance_risk = models.BooleanField(
+        default=False, help_text="The creators distribute copies fetched from a platform whose terms forbid downloading."
+    )
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -2,7 +2,9 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from ..rendering import render_markdown
-from ..vocabulary import INHERITED_PREFIX, RISK, USES_BY_KEY, VERDICT_HELP, VerdictValue
+from ..vocabulary import INHERITED_PREFIX, LAYER_HELP, RISK, USES_BY_KEY, VERDICT_HELP, Layer, VerdictValue
+
+LAYER_LABELS = {**dict(Layer.choices), "code": "Code licence"}
 
 register = template.Library()
 
@@ -47,7 +49,14 @@ def layer_label(layer: str, names: dict | None = None) -> str:
     if layer.startswith(INHERITED_PREFIX):
         slug = layer[len(INHERITED_PREFIX) :]
         return f"Inherited from {(names or {}).get(slug, slug)}"
-    return {"dataset_terms": "Dataset terms", "content_terms": "Content terms"}.get(layer, layer)
+    return LAYER_LABELS.get(layer, layer)
+
+
+@register.filter
+def layer_help(layer: str) -> str:
+    if layer.startswith(INHERITED_PREFIX):
+        return "The terms of a dataset this one was built from: they bind whatever is reused from it."
+    return LAYER_HELP.get(layer, "")
 
 
 @register.filter
