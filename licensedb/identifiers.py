@@ -76,6 +76,8 @@ def _url(value: str) -> str:
     key = host + path
     if parts.query:
         key += "?" + parts.query
+    if parts.fragment:  # one page may carry several datasets' downloads under anchors
+        key += "#" + parts.fragment
     return key
 
 
