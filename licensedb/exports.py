@@ -27,7 +27,7 @@ def _published_with_details():
         Dataset.objects.published()
         .select_related("effective")
         .prefetch_related(
-            "aliases", "organisations", "platforms", "derived_from", "distribution",
+            "aliases", "organisations", "platforms", "derived_from", "distribution", "identifiers",
             Prefetch("licence_lines", queryset=current, to_attr="current_lines"),
         )
         .order_by("name")
@@ -62,6 +62,19 @@ def catalogue_records(base_url: str = "") -> list[dict]:
             "verdicts": {use: getattr(effective, use) if effective else VerdictValue.UNCLEAR for use in USE_KEYS},
             "own_terms": {use: (effective.own or {}).get(use, VerdictValue.UNCLEAR) if effective else VerdictValue.UNCLEAR
                           for use in USE_KEYS},
+            # what an offline audit needs (``licensedb audit --catalogue``): how each answer was reached
+            "answers": {
+                use: {
+                    "effective": getattr(effective, use) if effective else VerdictValue.UNCLEAR,
+                    "own": (effective.own or {}).get(use, VerdictValue.UNCLEAR) if effective else VerdictValue.UNCLEAR,
+                    "decided_by": (effective.decided_by or {}).get(use, "dataset_terms") if effective else "dataset_terms",
+                    "conditions": list((effective.conditions or {}).get(use, [])) if effective else [],
+                }
+                for use in USE_KEYS
+            },
+            "identifiers": [
+                {"kind": i.kind, "value": i.value, "key": i.key, "official": i.official} for i in d.identifiers.all()
+            ],
         })
     return records
 
@@ -253,3 +266,10 @@ def provenance_card(datasets: list[Dataset], base_url: str = "") -> str:
         lines.append("None: every use is allowed or conditional for these datasets.")
     lines += ["", "Verdicts are research, not legal advice; check the dated sources behind each one.", ""]
     return "\n".join(lines)
+
+
+def safe_cell(value):
+    """A CSV cell that a spreadsheet will not run as a formula (=, +, -, @, tab or CR first)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

@@ -70,14 +70,14 @@ def _url(value: str) -> str:
     host = parts.netloc.lower()
     if host.startswith("www."):
         host = host[4:]
-    path = parts.path.rstrip("/")
+    path = parts.path.rstrip("/").lower()  # compared without case, like the other identifiers
     if path.endswith(("/index.html", "/index.htm", "/index.php")):
         path = path.rsplit("/", 1)[0]
     key = host + path
     if parts.query:
-        key += "?" + parts.query
+        key += "?" + parts.query.lower()
     if parts.fragment:  # one page may carry several datasets' downloads under anchors
-        key += "#" + parts.fragment
+        key += "#" + parts.fragment.lower()
     return key
 
 

@@ -191,7 +191,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"VerdictEnum": "licensedb.vocabulary.VerdictValue"},
+    "ENUM_NAME_OVERRIDES": {
+        "VerdictEnum": "licensedb.vocabulary.VerdictValue",
+        "ResolutionStatusEnum": ["resolved", "ambiguous", "not_found", "invalid"],
+        "DatasetStatusEnum": "licensedb.vocabulary.Status",
+        "RouteEnum": ["release", "features", "hosted", "fetch"],
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "licensedb.api.schema.document_error_responses",

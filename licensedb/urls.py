@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views, views_changes, views_compare, views_exports
+from . import views, views_audit, views_changes, views_compare, views_exports
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,8 +10,12 @@ urlpatterns = [
     path("datasets/<slug:slug>/history/", views.dataset_history, name="dataset-history"),
     path("datasets/<slug:slug>/cite.bib", views_exports.dataset_bibtex, name="dataset-bibtex"),
     path("datasets/<slug:slug>/croissant.json", views_exports.dataset_croissant, name="dataset-croissant"),
+    path("datasets/<path:reference>/", views.dataset_by_reference, name="dataset-reference"),
     path("compare/", views_compare.compare, name="compare"),
     path("check/", views_compare.check_page, name="check"),
+    path("audit/", views_audit.audit_page, name="audit"),
+    path("audit/<slug:audit_id>/", views_audit.audit_detail, name="audit-detail"),
+    path("audit/<slug:audit_id>/report.<str:fmt>", views_audit.audit_export, name="audit-export"),
     path("export/catalogue.csv", views_exports.catalogue_csv, name="export-catalogue-csv"),
     path("export/catalogue.json", views_exports.catalogue_json, name="export-catalogue-json"),
     path("export/cite.bib", views_exports.selection_bibtex, name="export-bibtex"),

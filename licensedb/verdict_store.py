@@ -206,6 +206,7 @@ def _effective_row(dataset_id: int, results: dict[str, engine.Effective], risky:
         dataset_id=dataset_id,
         decided_by={use: results[use].decided_by for use in USE_KEYS},
         own={use: results[use].own for use in USE_KEYS},
+        conditions={use: list(results[use].conditions) for use in USE_KEYS if results[use].conditions},
         provenance_risk=risky,
     )
     for use in USE_KEYS:
@@ -251,7 +252,7 @@ def refresh(dataset_ids: Iterable[int] | None = None, platform_ids: Iterable[int
         batch_size=2000,
         update_conflicts=True,
         unique_fields=["dataset"],
-        update_fields=[*USE_KEYS, "decided_by", "own", "provenance_risk", "computed_at"],
+        update_fields=[*USE_KEYS, "decided_by", "own", "conditions", "provenance_risk", "computed_at"],
     )
     effective_verdicts_changed.send(sender=EffectiveVerdict, dataset_ids={row.dataset_id for row in rows})
     return len(rows)

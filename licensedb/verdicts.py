@@ -468,18 +468,25 @@ def _layer_sentence(layer: LayerVerdict) -> str:
     return f"its own terms make this {layer.value}"
 
 
-def _because(own: str, value: str, deciding: LayerVerdict, route: str, route_condition: bool) -> str:
+def _worse_layers(best: Route, worst: Route, layers: dict[str, LayerVerdict]) -> list[LayerVerdict]:
+    return [layers[name] for name in worst.layers if name in layers and RISK[layers[name].value] > RISK[best.value]]
+
+
+def _because(own: str, value: str, deciding: LayerVerdict, best: Route, worst: Route, route_condition: bool,
+             layers: dict[str, LayerVerdict]) -> str:
     if value == own:
         return ""
     if deciding.layer == DATASET_TERMS and route_condition:
-        return f"only when {ROUTE_LABELS[route]}; the other ways need more than the dataset's terms give"
+        worse = sorted(_worse_layers(best, worst, layers), key=lambda layer: -RISK[layer.value])
+        reason = _layer_sentence(worse[0]) if worse else f"the other ways are {worst.value}"
+        return f"only when {ROUTE_LABELS[best.route]}: {reason}"
     return _layer_sentence(deciding)
 
 
 def _route_note(use: str, best: Route, worst: Route, layers: dict[str, LayerVerdict]) -> str:
     if best.route == worst.route or RISK[worst.value] <= RISK[best.value]:
         return ""
-    worse = [layers[name] for name in worst.layers if name in layers and RISK[layers[name].value] > RISK[best.value]]
+    worse = _worse_layers(best, worst, layers)
     reason = "; ".join(_layer_sentence(layer) for layer in worse) or f"it would be {worst.value}"
     return (
         f"{USES_BY_KEY[use].label} is {best.value} when {ROUTE_LABELS[best.route]}. "
@@ -542,6 +549,7 @@ def evaluate_use(slug: str, use: str, catalogue: Catalogue, lineage: list | None
     if not winners:
         winners = [own]
     deciding = winners[0]
+    by_name = {layer.layer: layer for layer in layers}
     return Effective(
         use=use,
         value=value,
@@ -551,10 +559,10 @@ def evaluate_use(slug: str, use: str, catalogue: Catalogue, lineage: list | None
         evidence=_unique(e for layer in winners for e in layer.evidence),
         layers=tuple(layers),
         own=own.value,
-        because=_because(own.value, value, deciding, best.route, route_condition),
+        because=_because(own.value, value, deciding, best, worst, route_condition, by_name),
         route=best.route,
         routes=tuple(routes),
-        route_note=_route_note(use, best, worst, {layer.layer: layer for layer in layers}),
+        route_note=_route_note(use, best, worst, by_name),
     )
 
 

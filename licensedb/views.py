@@ -6,6 +6,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from . import history, verdict_store
 from .claims import check_claims
@@ -114,15 +115,38 @@ def _published_or_404(slug: str) -> Dataset:
     return get_object_or_404(Dataset.objects.published(), slug=slug)
 
 
+def dataset_by_reference(request: HttpRequest, reference: str) -> HttpResponse:
+    """/datasets/<alias, old slug or identifier>/: a permanent redirect to the entry's own page."""
+    from django.http import Http404, HttpResponsePermanentRedirect
+
+    from .resolver import RESOLVED
+    from .selection import resolve_one
+
+    resolution = resolve_one(reference)
+    exact = resolution.match in ("slug", "former_slug", "name", "alias") or resolution.match.startswith("identifier:")
+    if resolution.status == RESOLVED and exact:
+        return HttpResponsePermanentRedirect(reverse("dataset-detail", args=[resolution.entry.slug]))
+    return render(
+        request, "404.html",
+        {"message": resolution.message if resolution.status != RESOLVED else
+         f"No dataset is called “{reference[:80]}”. Did you mean {resolution.entry.name}?",
+         "suggestions": resolution.candidates or ((resolution.entry,) if resolution.entry else ())},
+        status=404,
+    )
+
+
 def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    dataset = get_object_or_404(
+    dataset = (
         Dataset.objects.published()
         .select_related("works_licence")
         .prefetch_related(
             "organisations", "modalities", "platforms", "aliases", "status_evidence", "distribution", "works_evidence"
-        ),
-        slug=slug,
+        )
+        .filter(slug=slug)
+        .first()
     )
+    if dataset is None:
+        return dataset_by_reference(request, slug)
     results, catalogue = verdict_store.explain_with_catalogue(dataset)
     lines = list(dataset.licence_lines.select_related("licence").prefetch_related("evidence"))
     claims = list(dataset.claims.select_related("licence"))

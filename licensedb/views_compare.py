@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,34 +10,17 @@ from django.utils.http import urlencode
 from . import comparison
 from .checks import check
 from .exports import table_csv
-from .models import Alias, Condition, Dataset
-from .selection import SelectionError, parse_slugs, select
-from .text import name_key
+from .models import Condition, Dataset
+from .selection import SelectionError, parse_slugs, resolve_one, select
 from .views import bad_request
 from .vocabulary import INHERITED_PREFIX, USES, USES_BY_KEY, VerdictValue
 
 FORMATS = ("html", "csv", "json")
 
 
-def resolve(text: str) -> Dataset | None:
-    """A dataset from what someone typed: a slug, a name or alias, or else the best search hit."""
-    text = text.strip()[:200]
-    if not text:
-        return None
-    published = Dataset.objects.published()
-    key = name_key(text)
-    found = published.filter(Q(slug=text.lower()) | Q(name_key=key)).first()
-    if found is None and key:
-        alias = Alias.objects.filter(name_key=key, dataset__publication="published").select_related("dataset").first()
-        found = alias.dataset if alias else None
-    if found is None:
-        from search.service import search
-
-        from django.http import QueryDict
-
-        hits = search(QueryDict(urlencode({"q": text, "page_size": 1})), facets=False).hits
-        found = published.filter(slug=hits[0].slug).first() if hits else None
-    return found
+def resolve(text: str):
+    """The resolver's answer for what someone typed (a slug, name, alias, misspelling or identifier)."""
+    return resolve_one(text.strip()[:2000])
 
 
 def _compare_url(slugs: list[str], **extra) -> str:
@@ -55,11 +37,13 @@ def compare(request: HttpRequest) -> HttpResponse:
         return JsonResponse(errors, status=400) if fmt in ("csv", "json") else bad_request(request, errors)
 
     added = request.GET.get("add", "")
+    add_message = ""
     if added:
         found = resolve(added)
-        if found is not None:
-            return redirect(_compare_url(list(dict.fromkeys(slugs + [found.slug])), hide_same="1" if hide_same else ""))
-    context = {"slugs": slugs, "hide_same": hide_same, "add_failed": added if added else "", "uses": USES}
+        if found.resolved:
+            return redirect(_compare_url(list(dict.fromkeys(slugs + [found.entry.slug])), hide_same="1" if hide_same else ""))
+        add_message = found.message
+    context = {"slugs": slugs, "hide_same": hide_same, "add_failed": add_message, "uses": USES}
     try:
         datasets = select(slugs, minimum=2, maximum=10)
     except SelectionError as error:

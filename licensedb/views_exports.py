@@ -23,7 +23,16 @@ def catalogue_csv(request: HttpRequest) -> HttpResponse:
 
 
 def catalogue_json(request: HttpRequest) -> HttpResponse:
-    return JsonResponse({"datasets": exports.catalogue_records(_base(request))}, json_dumps_params={"indent": 1})
+    from django.utils import timezone
+
+    from . import revision
+
+    number, _ = revision.current()
+    return JsonResponse(
+        {"generated": timezone.now().isoformat(timespec="seconds"), "revision": number,
+         "datasets": exports.catalogue_records(_base(request))},
+        json_dumps_params={"indent": 1},
+    )
 
 
 def dataset_bibtex(request: HttpRequest, slug: str) -> HttpResponse:

@@ -157,7 +157,7 @@ def test_check_follows_lineage_and_platform_terms(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("payload, field, message", [
     ({"use": "flying", "datasets": ["panda-70m"]}, "use", "Unknown use"),
-    ({"use": "research", "datasets": ["panda-70m", "nope-1", "nope-2"]}, "datasets", "nope-1, nope-2"),
+    ({"use": "research", "datasets": ["panda-70m", "nope-1", "nope-2"]}, "datasets", "'nope-2' is not in the catalogue"),
     ({"use": "research", "datasets": ["panda-70m", "panda-70m"]}, "datasets", "more than once"),
     ({"use": "research", "datasets": []}, "datasets", ""),
     ({"use": "research"}, "datasets", ""),

@@ -299,6 +299,8 @@ def test_features_that_can_also_be_mapped_back_to_videos_make_the_answer_conditi
     platform = next(layer for layer in result.layers if layer.layer == "platform_terms")
     assert not platform.binding and platform.applies_when == "only when fetching the videos from the platform"
     assert "fetching the videos from YouTube breaks its terms" in result.route_note
+    assert result.own == "allowed"
+    assert result.because == "only when using only the released features: fetching the videos from YouTube breaks its terms"
     research = evaluate_use("yt8m", "research", cat)
     assert research.value == "conditional" and research.conditions == ("features_only",)
 

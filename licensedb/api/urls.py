@@ -4,7 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from search.api import SearchView
 
-from . import views
+from . import audit, views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("datasets", views.DatasetViewSet, basename="api-dataset")
@@ -19,5 +19,10 @@ urlpatterns = [
     path("uses/", views.UsesView.as_view(), name="api-uses"),
     path("check/", views.CheckView.as_view(), name="api-check"),
     path("changes/", views.ChangesView.as_view(), name="api-changes"),
+    path("resolve/", audit.ResolveView.as_view(), name="api-resolve"),
+    path("audit/", audit.AuditView.as_view(), name="api-audit"),
+    path("audit/<slug:audit_id>/", audit.AuditDetailView.as_view(), name="api-audit-detail"),
     *router.urls,
+    # any other reference in a dataset URL (a Hugging Face id has a slash): resolved, then redirected
+    path("datasets/<path:reference>/", views.DatasetReferenceView.as_view(), name="api-dataset-reference"),
 ]

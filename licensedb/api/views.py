@@ -90,7 +90,13 @@ class DatasetViewSet(viewsets.ModelViewSet):
         return Response(DatasetDetailSerializer(dataset, context=context).data, status=status_code)
 
     def retrieve(self, request, *args, **kwargs):
-        return self._detail(self.get_object())
+        from django.http import Http404
+
+        try:
+            dataset = self.get_object()
+        except Http404:
+            return resolved_redirect(request, kwargs.get("slug", ""))
+        return self._detail(dataset)
 
     @extend_schema(summary="Create a dataset (curators)", request=DatasetWriteSerializer, responses={201: DatasetDetailSerializer})
     def create(self, request, *args, **kwargs):
@@ -164,7 +170,7 @@ class UsesView(APIView):
 class CheckRequestSerializer(serializers.Serializer):
     use = serializers.CharField(help_text="One of the keys from /api/v1/uses/")
     datasets = serializers.ListField(child=serializers.CharField(max_length=200), min_length=1, max_length=50,
-                                     help_text="Dataset slugs, 1 to 50")
+                                     help_text="Dataset references, 1 to 50: slugs, names, Hugging Face ids, GitHub or arXiv links")
 
     def validate_use(self, value):
         if value not in USES_BY_KEY:
@@ -173,7 +179,7 @@ class CheckRequestSerializer(serializers.Serializer):
 
     def validate_datasets(self, value):
         try:
-            return select([v.strip().lower() for v in value], minimum=1, maximum=50)
+            return select([v.strip() for v in value], minimum=1, maximum=50)
         except SelectionError as error:
             raise serializers.ValidationError(error.errors["datasets"]) from error
 
@@ -305,3 +311,38 @@ class ChangesView(APIView):
             params["before"] = groups[-1].changes[-1].when.isoformat()
             next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
         return Response({"results": ChangeGroupSerializer(results, many=True).data, "next": next_url})
+
+
+EXACT_MATCHES = ("slug", "former_slug", "name", "alias")
+
+
+def resolved_redirect(request, reference: str):
+    """An alias, an old slug or an identifier in a detail URL: redirect to the entry's canonical URL.
+    A guess (prefix or fuzzy) is never followed: a 404 names the candidates."""
+    from django.http import HttpResponseRedirect
+    from django.urls import reverse
+    from rest_framework.exceptions import NotFound
+
+    from ..resolver import RESOLVED
+    from ..selection import resolve_one
+
+    resolution = resolve_one(reference)
+    if resolution.status == RESOLVED and (resolution.match in EXACT_MATCHES or resolution.match.startswith("identifier:")):
+        target = reverse("api-dataset-detail", args=[resolution.entry.slug])
+        query = request.META.get("QUERY_STRING")
+        return HttpResponseRedirect(target + (f"?{query}" if query else ""), status=301)
+    message = resolution.message or f"No published dataset is called '{reference[:80]}'."
+    if resolution.status == RESOLVED:
+        message = f"No published dataset is called '{reference[:80]}'. Did you mean {resolution.entry.name} ({resolution.entry.slug})?"
+    raise NotFound({"detail": message, "candidates": [c.slug for c in resolution.candidates]
+                    or ([resolution.entry.slug] if resolution.entry else [])})
+
+
+class DatasetReferenceView(APIView):
+    """/api/v1/datasets/<any reference>/, e.g. a Hugging Face id with its slash: redirects to the entry."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(exclude=True)
+    def get(self, request, reference: str):
+        return resolved_redirect(request, reference)

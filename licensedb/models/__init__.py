@@ -7,6 +7,7 @@
 - ``verdicts``: the curated per-use verdicts and the materialised effective verdicts
 """
 
+from .audits import Audit
 from .catalogue import Alias, Dataset, DistributionForm, Identifier, Lineage, Modality, Organisation
 from .evidence import Claim, Evidence
 from .licences import DatasetLicence, Licence
@@ -16,6 +17,7 @@ from .verdicts import Condition, DatasetVerdict, EffectiveVerdict
 
 __all__ = [
     "Alias",
+    "Audit",
     "Claim",
     "Condition",
     "Dataset",

@@ -68,6 +68,7 @@ class EffectiveVerdict(models.Model):
     derivative_dataset = models.CharField(max_length=20, choices=VerdictValue.choices, db_index=True)
     decided_by = models.JSONField(default=dict, help_text="use -> the layer that decided it")
     own = models.JSONField(default=dict, help_text="use -> what the dataset's own terms say")
+    conditions = models.JSONField(default=dict, help_text="use -> the conditions of a conditional answer")
     provenance_risk = models.BooleanField(
         default=False, help_text="The creators distribute copies fetched from a platform whose terms forbid downloading."
     )

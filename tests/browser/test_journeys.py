@@ -118,3 +118,25 @@ def test_pages_work_on_a_phone_and_by_keyboard(page, site, shot):
     first_hit = page.locator(".search-hit").first.bounding_box()
     assert first_hit["y"] < 844, "on a phone the first result shows without scrolling"
     assert first_hit["y"] < page.locator(".facets").bounding_box()["y"]
+
+
+def test_paste_a_training_set_audit_it_and_export_the_markdown(page, site, shot):
+    page.goto(f"{site}/audit/")
+    page.locator("#audit-references").fill(
+        "OpenGVLab/InternVid\nhttps://github.com/microsoft/XPretrain/tree/main/hd-vila-100m\narXiv:2203.01577\nNot a dataset we know"
+    )
+    page.get_by_label("Commercial training").check()
+    page.get_by_role("button", name="Audit").click()
+    expect(page.locator("h1")).to_have_text("Audit of 4 references")
+    expect(page.locator(".audit-overall .answer-list li").first).to_contain_text("Commercial training")
+    expect(page.locator(".audit-table tbody tr.unresolved")).to_have_count(1)
+    expect(page.locator(".audit-table")).to_contain_text("HD-VILA-100M")
+    expect(page.locator(".audit-table")).to_contain_text("HOI4D")
+    shot(page, "10-audit-report")
+    shareable = page.url
+    with page.expect_popup() if False else page.expect_navigation():
+        page.get_by_role("link", name="Report (Markdown)").click()
+    text = page.locator("body").inner_text()
+    assert text.startswith("# Training-set audit") and "catalogue revision" in text and "Not a dataset we know" in text
+    page.goto(shareable)
+    expect(page.locator("h1")).to_have_text("Audit of 4 references")  # the address keeps the audit
