@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import deferral, rules
@@ -12,6 +12,7 @@ from .admin_forms import (
     AliasFormSet,
     DatasetAdminForm,
     LineageFormSet,
+    TrainingDataFormSet,
     VerdictFormSet,
 )
 from .models import (
@@ -27,7 +28,13 @@ from .models import (
     Licence,
     Lineage,
     Modality,
+    ModelAlias,
+    ModelLicence,
     Organisation,
+    TrainedModel,
+    TrainingData,
+    UndisclosedData,
+    WeightsVerdict,
     PlatformVerdict,
     SourcePlatform,
 )
@@ -76,26 +83,36 @@ class LineageInline(admin.TabularInline):
 class EvidenceInline(admin.StackedInline):
     model = Evidence
     fk_name = "dataset"
-    exclude = ["platform", "jurisdiction_note"]
+    exclude = ["platform", "jurisdiction_note", "model"]
     extra = 0
     classes = ["collapse"]
 
 
 class PlatformEvidenceInline(EvidenceInline):
     fk_name = "platform"
-    exclude = ["dataset", "jurisdiction_note"]
+    exclude = ["dataset", "jurisdiction_note", "model"]
 
 
 class NoteEvidenceInline(EvidenceInline):
     fk_name = "jurisdiction_note"
-    exclude = ["dataset", "platform"]
+    exclude = ["dataset", "platform", "model"]
     extra = 1
+
+
+class ModelEvidenceInline(EvidenceInline):
+    fk_name = "model"
+    exclude = ["dataset", "platform", "jurisdiction_note"]
 
 
 class IdentifierInline(admin.TabularInline):
     model = Identifier
+    fk_name = "dataset"
     extra = 0
     fields = ["kind", "value", "official", "note"]
+
+
+class ModelIdentifierInline(IdentifierInline):
+    fk_name = "model"
 
 
 class DatasetLicenceInline(OwnEvidenceMixin, admin.TabularInline):
@@ -124,6 +141,8 @@ class PlatformVerdictInline(OwnEvidenceMixin, admin.StackedInline):
 
 class ClaimInline(admin.TabularInline):
     model = Claim
+    fk_name = "dataset"
+    exclude = ["model"]
     extra = 0
     autocomplete_fields = ["licence"]
 
@@ -304,3 +323,101 @@ class EvidenceAdmin(SimpleHistoryAdmin):
     list_filter = ["confidence", "kind"]
     search_fields = ["url", "summary", "location", "dataset__name", "platform__name"]
     autocomplete_fields = ["dataset"]
+
+
+
+# --- models ---------------------------------------------------------------------------------
+
+
+class ModelAliasInline(admin.TabularInline):
+    model = ModelAlias
+    extra = 0
+
+
+class ModelLicenceInline(OwnEvidenceMixin, admin.TabularInline):
+    model = ModelLicence
+    owner_field = "model"
+    extra = 0
+    autocomplete_fields = ["licence"]
+    filter_horizontal = ["evidence"]
+
+
+class WeightsVerdictInline(OwnEvidenceMixin, admin.TabularInline):
+    model = WeightsVerdict
+    formset = VerdictFormSet
+    owner_field = "model"
+    extra = 0
+    filter_horizontal = ["evidence", "conditions"]
+
+
+class TrainingDataInline(OwnEvidenceMixin, admin.TabularInline):
+    model = TrainingData
+    formset = TrainingDataFormSet
+    owner_field = "model"
+    extra = 0
+    autocomplete_fields = ["dataset"]
+    filter_horizontal = ["evidence"]
+
+
+class UndisclosedDataInline(OwnEvidenceMixin, admin.TabularInline):
+    model = UndisclosedData
+    owner_field = "model"
+    extra = 0
+    filter_horizontal = ["evidence"]
+
+
+class ModelClaimInline(admin.TabularInline):
+    model = Claim
+    fk_name = "model"
+    exclude = ["dataset"]
+    extra = 0
+    autocomplete_fields = ["licence"]
+
+
+@admin.register(TrainedModel)
+class TrainedModelAdmin(ReviewerMixin, OwnEvidenceMixin, SimpleHistoryAdmin):
+    owner_field = "model"
+    list_display = ["name", "kind", "disclosure", "publication", "commercial_use", "conflict", "last_reviewed"]
+    list_filter = ["publication", "kind", "disclosure", "effective__conflict"]
+    search_fields = ["name", "slug", "aliases__name", "summary", "organisations__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["organisations"]
+    filter_horizontal = ["disclosure_evidence"]
+    readonly_fields = ["conflicts_found", "created", "updated"]
+    inlines = [ModelAliasInline, ModelIdentifierInline, ModelLicenceInline, ModelEvidenceInline, WeightsVerdictInline,
+               TrainingDataInline, UndisclosedDataInline, ModelClaimInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "summary", "kind", "publication", "last_reviewed", "conflicts_found"]}),
+        ("Release", {"fields": ["organisations", "released", "versions", "homepage", "model_card"]}),
+        ("Paper", {"fields": ["paper_title", "paper_url", "arxiv_id", "bibtex"], "classes": ["collapse"]}),
+        ("Disclosure of the training data", {"fields": ["disclosure", "disclosure_note", "disclosure_evidence"]}),
+        ("Notes", {"fields": ["curation_note", "created", "updated"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("effective")
+
+    def changeform_view(self, request, *args, **kwargs):
+        with deferral.deferred():
+            return super().changeform_view(request, *args, **kwargs)
+
+    @admin.display(description="commercial use")
+    def commercial_use(self, obj: TrainedModel) -> str:
+        effective = getattr(obj, "effective", None)
+        return effective.commercial_use if effective else "-"
+
+    @admin.display(description="conflict", boolean=True)
+    def conflict(self, obj: TrainedModel) -> bool:
+        effective = getattr(obj, "effective", None)
+        return bool(effective and effective.conflict)
+
+    @admin.display(description="Conflicts between the weights' licence and the declared data")
+    def conflicts_found(self, obj: TrainedModel) -> str:
+        if obj.pk is None:
+            return "Saved entries are checked."
+        from . import model_store
+
+        found = [c for a in model_store.explain_model(obj).values() for c in a.conflicts]
+        if not found:
+            return "None: no declared dataset forbids what the weights' licence grants."
+        return format_html_join("", "<p>{}</p>", ((c.summary,) for c in found))

@@ -131,3 +131,19 @@ class LineageFormSet(BaseInlineFormSet):
             drafts = [p.name for p in parents if p.publication != Publication.PUBLISHED]
             if drafts:
                 raise ValidationError(rules.PUBLISHED_FROM_DRAFT.format(parents=", ".join(drafts)))
+
+
+class TrainingDataFormSet(BaseInlineFormSet):
+    """A declared dataset needs the source where the creators declare it; a published model cannot
+    declare a draft dataset."""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("dataset"):
+                continue
+            if not data.get("evidence"):
+                form.add_error("evidence", "Cite where the creators declare this dataset (the paper's data section, the model card).")
+            if self.instance.publication == Publication.PUBLISHED and not data["dataset"].is_published:
+                form.add_error("dataset", f"{data['dataset'].name} is a draft: publish it first, or keep the model as a draft.")

@@ -15,6 +15,10 @@ from .vocabulary import USES_BY_KEY, VerdictValue
 LABELS = dict(VerdictValue.choices)
 
 
+def entry_path(entry) -> str:
+    return f"/{'datasets' if entry.kind == 'dataset' else 'models'}/{entry.slug}/"
+
+
 def _use_label(use: str) -> str:
     return USES_BY_KEY[use].label if use in USES_BY_KEY else use
 
@@ -27,7 +31,7 @@ def line_json(line: Line, base_url: str = "") -> dict:
         "status": resolution.status,
         "match": resolution.match or None,
         "entry": ({"kind": entry.kind, "slug": entry.slug, "name": entry.name,
-                   "url": f"{base_url}/{'datasets' if entry.kind == 'dataset' else 'models'}/{entry.slug}/"}
+                   "url": f"{base_url}{entry_path(entry)}"}
                   if entry else None),
         "message": resolution.message,
         "suggestions": [{"slug": c.slug, "name": c.name, "kind": c.kind} for c in resolution.candidates],
@@ -91,7 +95,7 @@ def report_markdown(report: Report, base_url: str = "", url: str = "", condition
             "| --- | --- |" + " --- |" * len(report.uses)]
     for line in report.lines:
         entry = line.resolution.entry
-        where = f"[{entry.name}]({base_url}/datasets/{entry.slug}/) ({line.resolution.match.replace('_', ' ')})" if entry else "not in the catalogue"
+        where = f"[{entry.name}]({base_url}{entry_path(entry)}) ({line.resolution.match.replace('_', ' ')})" if entry else "not in the catalogue"
         cells = []
         for use in report.uses:
             answer = line.answers.get(use)

@@ -44,6 +44,25 @@ def _answer(effective: engine.Effective) -> Answer:
     )
 
 
+def _model_answer(answer) -> Answer:
+    """A model on the list answers the model use matching the dataset use asked about."""
+    deciding = answer.deciding_layer
+    because = ""
+    if answer.value != answer.weights:
+        because = (f"it was trained on {deciding.name}, whose terms make this {deciding.value}"
+                   if deciding.dataset else deciding.note)
+    return Answer(
+        value=answer.value, own=answer.weights, because=because, decided_by=answer.decided_by,
+        conditions=tuple(answer.conditions),
+        evidence=tuple(
+            {"url": e.url, "location": e.location, "accessed": e.accessed.isoformat() if e.accessed else None,
+             "summary": e.summary, "confidence": e.confidence}
+            for e in deciding.evidence
+        ),
+        route_note="; ".join(c.summary for c in answer.conflicts),
+    )
+
+
 def run(references: list[str], uses: tuple[str, ...]) -> Report:
     """The report for these references and uses. Raises AmbiguousReferences for ambiguous ones."""
     index = current_index()
@@ -86,6 +105,19 @@ def run(references: list[str], uses: tuple[str, ...]) -> Report:
             )
         ancestors.append(line)
     ancestors.sort(key=lambda line: line.resolution.entry.name.lower())
+
+    model_slugs = list(dict.fromkeys(r.entry.slug for r in resolutions if r.status == RESOLVED and r.entry.kind == "model"))
+    if model_slugs:
+        from . import model_store
+        from .models import TrainedModel
+        from .vocabulary import MODEL_USE_FOR_DATASET_USE
+
+        answers = model_store.explain_models(TrainedModel.objects.published().filter(slug__in=model_slugs))
+        for line in lines:
+            entry = line.resolution.entry
+            if line.resolved and entry.kind == "model" and entry.slug in answers:
+                line.answers = {use: _model_answer(answers[entry.slug][MODEL_USE_FOR_DATASET_USE.get(use, "commercial_use")])
+                                for use in uses}
 
     overall, blocking, conditions = summarise(uses, lines, ancestors)
     number, _ = revision.current()

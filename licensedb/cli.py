@@ -67,23 +67,36 @@ def catalogue_index(catalogue: dict) -> Index:
             identifiers.append((item["kind"], key))
         index.add(Entry("dataset", record["slug"], record["name"]), aliases=record.get("aliases") or [],
                   identifiers=identifiers)
+    for record in catalogue.get("models") or []:
+        identifiers = [(i["kind"], i["key"]) for i in record.get("identifiers") or [] if i.get("key")]
+        index.add(Entry("model", record["slug"], record["name"]), aliases=record.get("aliases") or [], identifiers=identifiers)
     return index.finish()
 
 
 def offline_report(references: list[str], uses: tuple[str, ...], catalogue: dict) -> Report:
+    from .vocabulary import MODEL_USE_FOR_DATASET_USE
+
     index = catalogue_index(catalogue)
     by_slug = {record["slug"]: record for record in catalogue["datasets"]}
+    models = {record["slug"]: record for record in catalogue.get("models") or []}
     lines = []
     for reference in references:
         resolution = resolve(reference, index)
         if resolution.status not in (RESOLVED, NOT_FOUND):
             raise CLIError(resolution.message)
         line = Line(reference, resolution)
-        if resolution.resolved:
+        if resolution.resolved and resolution.entry.kind == "model":
+            record = models[resolution.entry.slug]
+            line.answers = {}
+            for use in uses:
+                answer = record["answers"][MODEL_USE_FOR_DATASET_USE.get(use, "commercial_use")]
+                line.answers[use] = Answer(value=answer["effective"], own=answer["weights"], decided_by=answer["decided_by"],
+                                           evidence=({"url": record["url"], "location": "licensedb entry", "accessed": None, "summary": ""},))
+        elif resolution.resolved:
             record = by_slug[resolution.entry.slug]
             line.answers = {use: _answer(record, use) for use in uses}
         lines.append(line)
-    named = {line.resolution.entry.slug for line in lines if line.resolved}
+    named = {line.resolution.entry.slug for line in lines if line.resolved and line.resolution.entry.kind == "dataset"}
     pulled: dict[str, list[str]] = {}
     for slug in sorted(named):
         frontier, seen = list(by_slug[slug].get("derived_from") or []), set()

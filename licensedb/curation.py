@@ -90,6 +90,8 @@ class Sources:
     conditions: list[dict[str, Any]]
     files: dict[str, str] = field(default_factory=dict)  # dataset slug -> file name
     jurisdictions: list[dict[str, Any]] = field(default_factory=list)
+    models: list[dict[str, Any]] = field(default_factory=list)
+    model_files: dict[str, str] = field(default_factory=dict)  # model slug -> file name
 
 
 def _read_yaml(path: Path) -> Any:
@@ -103,8 +105,15 @@ def load_sources(root: Path = SOURCES) -> Sources:
         data = _read_yaml(path) or {}
         datasets.append(data)
         files[str(data.get("slug"))] = path.name
+    models, model_files = [], {}
+    for path in sorted((root / "models").glob("*.yaml")) if (root / "models").exists() else []:
+        data = _read_yaml(path) or {}
+        models.append(data)
+        model_files[str(data.get("slug"))] = path.name
     return Sources(
         datasets=datasets,
+        models=models,
+        model_files=model_files,
         platforms=_read_yaml(root / "platforms.yaml") or [],
         licences=_read_yaml(root / "licences.yaml") or [],
         conditions=_read_yaml(root / "conditions.yaml") or [],
@@ -135,10 +144,10 @@ def merged_licences(sources: Sources) -> tuple[dict[str, dict], list[str]]:
     for licence in sources.licences:
         licences[licence["slug"]] = licence
         origin[licence["slug"]] = "licences.yaml"
-    for dataset in sources.datasets:
+    for dataset in [*sources.datasets, *sources.models]:
         for licence in dataset.get("custom_licences") or []:
             slug = licence.get("slug")
-            where = sources.files.get(str(dataset.get("slug")), "?")
+            where = sources.files.get(str(dataset.get("slug"))) or sources.model_files.get(str(dataset.get("slug")), "?")
             if slug in licences:
                 if origin[slug] == "licences.yaml":
                     continue  # the shared definition wins; a dataset may repeat it for context
@@ -413,19 +422,26 @@ def check(sources: Sources, today: datetime.date | None = None) -> list[str]:
             if _date(claim.get("accessed")) is None:
                 problems.append(f"{label}: give the date the claim was seen.")
 
-    for (kind, key), holders in identifier_owners.items():
-        if len(holders) > 1:
-            problems.append(f"identifier {kind} '{key}' is given for more than one entry: {', '.join(holders)}.")
+    from .curation_models import check_models
 
-    # names and aliases, unique without case, spaces or hyphens
+    problems += check_models(sources, licences, conditions, by_slug, identifier_owners, today)
+
+    for (kind, key), holders in identifier_owners.items():
+        # one paper may introduce a dataset and a model; two datasets (or two models) may not share an id
+        for group in ([h for h in holders if h.startswith("model ")], [h for h in holders if not h.startswith("model ")]):
+            if len(group) > 1:
+                problems.append(f"identifier {kind} '{key}' is given for more than one entry: {', '.join(group)}.")
+
+    # names and aliases, unique without case, spaces or hyphens, across datasets and models
     owners: dict[str, list[str]] = defaultdict(list)
-    for dataset in sources.datasets:
+    for dataset in [*sources.datasets, *sources.models]:
         names = [_text(dataset.get("name"))] + [_text(a) for a in dataset.get("aliases") or []]
         for name in names:
             if name:
                 owners[name_key(name)].append(f"'{name}' ({dataset.get('slug')})")
     for key, holders in owners.items():
-        if len(holders) > 1:
+        entries = {holder.rsplit("(", 1)[1] for holder in holders}
+        if len(entries) > 1:  # the same entry writing one name twice is only redundant
             problems.append("duplicate name or alias: " + ", ".join(holders))
 
     # lineage
@@ -471,6 +487,8 @@ def _iso(value: Any) -> str | None:
 
 
 def build_fixtures(sources: Sources) -> dict[str, list[dict]]:
+    from .curation_models import build_models
+
     """Fixture files (name -> list of objects) for valid sources. Raises CurationError otherwise."""
     problems = check(sources)
     if problems:
@@ -655,7 +673,7 @@ def build_fixtures(sources: Sources) -> dict[str, list[dict]]:
             },
         })
         dataset_objects += evidence_objects("dataset", pk, slug, dataset.get("evidence") or {})
-        for alias in dataset.get("aliases") or []:
+        for alias in _distinct_aliases(dataset):
             dataset_objects.append({"model": "licensedb.alias", "pk": ids("alias", name_key(_text(alias))),
                                     "fields": {"dataset": pk, "name": _text(alias), "name_key": name_key(_text(alias))}})
         for parent in sorted(dataset.get("derived_from") or []):
@@ -714,11 +732,24 @@ def build_fixtures(sources: Sources) -> dict[str, list[dict]]:
         "02_licences.json": licence_objects,
         "03_platforms.json": platform_objects,
         "04_datasets.json": dataset_objects,
+        "05_models.json": build_models(sources, ids, licences),
     }
     too_long = _too_long(built)
     if too_long:
         raise CurationError(too_long)
     return built
+
+
+def _distinct_aliases(entry: dict) -> list[str]:
+    """Aliases that add a name: one that is the name again (or another alias) in other spelling is dropped."""
+    seen = {name_key(_text(entry.get("name")))}
+    out = []
+    for alias in entry.get("aliases") or []:
+        key = name_key(_text(alias))
+        if key and key not in seen:
+            seen.add(key)
+            out.append(alias)
+    return out
 
 
 def _too_long(built: dict[str, list[dict]]) -> list[str]:

@@ -273,3 +273,69 @@ def safe_cell(value):
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
+
+
+# --- models ------------------------------------------------------------------------------------------
+
+
+def model_records(base_url: str = "") -> list[dict]:
+    """One record per published model: weights licences, disclosure, declared data and stored answers."""
+    from .models import ModelLicence, TrainedModel, TrainingData
+    from .vocabulary import MODEL_USE_KEYS
+
+    models = (
+        TrainedModel.objects.published()
+        .select_related("effective")
+        .prefetch_related(
+            "organisations", "aliases", "identifiers",
+            Prefetch("licence_lines", queryset=ModelLicence.objects.select_related("licence")),
+            Prefetch("training_data", queryset=TrainingData.objects.select_related("dataset")),
+        )
+        .order_by("name")
+    )
+    records = []
+    for m in models:
+        effective = getattr(m, "effective", None)
+        records.append({
+            "slug": m.slug,
+            "name": m.name,
+            "aliases": [a.name for a in m.aliases.all()],
+            "kind": m.kind,
+            "organisations": [o.name for o in m.organisations.all()],
+            "released": m.released.isoformat() if m.released else None,
+            "weights_licences": [l.licence.short_name for l in m.licence_lines.all() if l.layer == "weights" and l.valid_until is None],
+            "disclosure": m.disclosure,
+            "training_data": [{"dataset": t.dataset.slug, "role": t.role} for t in m.training_data.all()],
+            "conflict": bool(effective and effective.conflict),
+            "answers": {
+                use: {
+                    "effective": getattr(effective, use) if effective else VerdictValue.UNCLEAR,
+                    "weights": (effective.weights or {}).get(use, VerdictValue.UNCLEAR) if effective else VerdictValue.UNCLEAR,
+                    "decided_by": (effective.decided_by or {}).get(use, "weights") if effective else "weights",
+                    "conflicts": (effective.conflicts or {}).get(use, []) if effective else [],
+                }
+                for use in MODEL_USE_KEYS
+            },
+            "identifiers": [{"kind": i.kind, "value": i.value, "key": i.key, "official": i.official} for i in m.identifiers.all()],
+            "url": base_url + m.get_absolute_url(),
+        })
+    return records
+
+
+MODEL_CSV_FIELDS = ["slug", "name", "kind", "organisations", "released", "weights_licences", "disclosure", "conflict", "url"]
+
+
+def models_csv(records: list[dict]) -> str:
+    from .vocabulary import MODEL_USE_KEYS
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(MODEL_CSV_FIELDS + list(MODEL_USE_KEYS) + [f"weights_{use}" for use in MODEL_USE_KEYS] + ["training_data"])
+    for record in records:
+        row = [safe_cell("; ".join(record[f]) if isinstance(record[f], list) else ("" if record[f] is None else record[f]))
+               for f in MODEL_CSV_FIELDS]
+        row += [record["answers"][use]["effective"] for use in MODEL_USE_KEYS]
+        row += [record["answers"][use]["weights"] for use in MODEL_USE_KEYS]
+        row.append("; ".join(f"{t['dataset']} ({t['role']})" for t in record["training_data"]))
+        writer.writerow(row)
+    return out.getvalue()

@@ -10,15 +10,18 @@ import django_filters
 from django import forms
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .models import Dataset, Licence, Modality, Organisation, SourcePlatform
+from .models import Dataset, Licence, Modality, Organisation, SourcePlatform, TrainedModel
 from .vocabulary import (
+    MODEL_USES,
     USES,
     Access,
+    Disclosure,
     Distribution,
     LicenceCategory,
     LicenceLayer,
+    ModelKind,
     Status,
     VerdictValue,
 )
@@ -119,5 +122,36 @@ class DatasetFilter(django_filters.FilterSet):
 # One filter per use on its effective verdict: ?research=allowed&commercial_training=prohibited
 for _use in USES:
     DatasetFilter.base_filters[_use.key] = django_filters.MultipleChoiceFilter(
+        field_name=f"effective__{_use.key}", choices=VerdictValue.choices, label=_use.label, distinct=False
+    )
+
+
+
+class ModelFilter(django_filters.FilterSet):
+    """Facets of the models list and /api/v1/models/: weights licence, disclosure, conflict, kind, answers."""
+
+    licence = SlugMultipleChoiceFilter(queryset=Licence.objects.all(), to_field_name="slug", method="filter_licence",
+                                       label="Weights licence")
+    disclosure = django_filters.MultipleChoiceFilter(choices=Disclosure.choices, label="Disclosure")
+    kind = django_filters.MultipleChoiceFilter(choices=ModelKind.choices, label="Kind")
+    conflict = django_filters.BooleanFilter(field_name="effective__conflict", label="Weights licence conflicts with the data")
+    organisation = SlugMultipleChoiceFilter(field_name="organisations__slug", queryset=Organisation.objects.all(),
+                                            to_field_name="slug", label="Organisation")
+
+    class Meta:
+        model = TrainedModel
+        fields: list[str] = []
+
+    def filter_licence(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if not value:
+            return queryset
+        from .models import ModelLicence
+
+        lines = ModelLicence.objects.filter(model=OuterRef("pk"), layer="weights", valid_until__isnull=True, licence__in=value)
+        return queryset.filter(Exists(lines))
+
+
+for _use in MODEL_USES:
+    ModelFilter.base_filters[_use.key] = django_filters.MultipleChoiceFilter(
         field_name=f"effective__{_use.key}", choices=VerdictValue.choices, label=_use.label, distinct=False
     )

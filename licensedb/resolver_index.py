@@ -7,7 +7,7 @@ import threading
 from collections import defaultdict
 
 from . import revision
-from .models import Alias, Dataset, Identifier
+from .models import Alias, Dataset, Identifier, ModelAlias, TrainedModel
 from .resolver import Entry, Index, Resolution, resolve
 
 _lock = threading.Lock()
@@ -35,6 +35,16 @@ def build() -> Index:
             identifiers=identifiers.get(pk, ()),
             former_slugs=[s for s in former.get(pk, ()) if s not in current_slugs],
         )
+    models = TrainedModel.objects.published()
+    model_rows = list(models.values_list("pk", "slug", "name"))
+    model_aliases: dict[int, list[str]] = defaultdict(list)
+    for model_id, name in ModelAlias.objects.filter(model__in=models).values_list("model_id", "name"):
+        model_aliases[model_id].append(name)
+    model_ids: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for model_id, kind, key in Identifier.objects.filter(model__in=models).values_list("model_id", "kind", "key"):
+        model_ids[model_id].append((kind, key))
+    for pk, slug, name in model_rows:
+        index.add(Entry("model", slug, name), aliases=model_aliases.get(pk, ()), identifiers=model_ids.get(pk, ()))
     return index.finish()
 
 

@@ -84,6 +84,33 @@ def select(slugs: list[str], minimum: int, maximum: int, parameter: str = "datas
     return [datasets[s] for s in unique]
 
 
+def select_models(references: list[str], minimum: int, maximum: int, parameter: str = "models") -> list:
+    """The published models these references name, in the order given, or a SelectionError."""
+    from .models import TrainedModel
+    from .resolver import RESOLVED, resolve
+    from .resolver_index import current_index
+
+    index = current_index()
+    found, problems = [], []
+    for reference in references[:200]:
+        resolution = resolve(reference, index, kinds={"model"})
+        if resolution.status == RESOLVED and resolution.match not in GUESSES:
+            found.append(resolution.entry.slug)
+        elif resolution.status == RESOLVED:
+            problems.append(f"No model is called '{reference[:80]}'. Did you mean {resolution.entry.name} ({resolution.entry.slug})?")
+        else:
+            problems.append(resolution.message)
+    unique = list(dict.fromkeys(found))
+    if len(unique) < minimum and not problems:
+        problems.append(f"Pick at least {minimum} model{'s' if minimum != 1 else ''}.")
+    if len(unique) > maximum:
+        problems.append(f"Pick at most {maximum} models (got {len(unique)}).")
+    if problems:
+        raise SelectionError({parameter: problems})
+    models = {m.slug: m for m in TrainedModel.objects.published().filter(slug__in=unique)}
+    return [models[s] for s in unique]
+
+
 def resolve_one(reference: str, index=None):
     """The resolver's answer for one reference to a published dataset."""
     from .resolver import resolve

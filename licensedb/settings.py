@@ -196,6 +196,8 @@ SPECTACULAR_SETTINGS = {
         "ResolutionStatusEnum": ["resolved", "ambiguous", "not_found", "invalid"],
         "DatasetStatusEnum": "licensedb.vocabulary.Status",
         "RouteEnum": ["release", "features", "hosted", "fetch"],
+        "ModelKindEnum": "licensedb.vocabulary.ModelKind",
+        "EntryKindEnum": ["dataset", "model"],
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

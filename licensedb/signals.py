@@ -71,9 +71,33 @@ def _bump_revision(sender, **kwargs):
 
 # Anything curated that changes may change what the public sees: bump the catalogue revision.
 for _model in apps.get_app_config("licensedb").get_models():
-    if _model.__name__.startswith("Historical") or _model in (Revision, EffectiveVerdict):
+    if _model.__name__.startswith("Historical") or _model.__name__ in ("Revision", "EffectiveVerdict", "ModelEffective", "Audit"):
         continue
     post_save.connect(_bump_revision, sender=_model, dispatch_uid=f"revision-save-{_model.__name__}")
     post_delete.connect(_bump_revision, sender=_model, dispatch_uid=f"revision-delete-{_model.__name__}")
     for _field in _model._meta.local_many_to_many:
         m2m_changed.connect(_bump_revision, sender=_field.remote_field.through, dispatch_uid=f"revision-m2m-{_model.__name__}-{_field.name}")
+
+
+# --- models -----------------------------------------------------------------------------------
+
+from . import model_store  # noqa: E402
+from .models import TrainedModel, TrainingData, UndisclosedData, WeightsVerdict  # noqa: E402
+from .verdict_store import effective_verdicts_changed  # noqa: E402
+
+
+@receiver(post_save, sender=TrainedModel)
+def model_saved(sender, instance, created, **kwargs):
+    model_store.request_refresh(model_ids=[instance.pk])
+
+
+@receiver([post_save, post_delete], sender=WeightsVerdict)
+@receiver([post_save, post_delete], sender=TrainingData)
+@receiver([post_save, post_delete], sender=UndisclosedData)
+def model_part_changed(sender, instance, **kwargs):
+    model_store.request_refresh(model_ids=[instance.model_id])
+
+
+@receiver(effective_verdicts_changed)
+def datasets_changed(sender, dataset_ids, **kwargs):
+    model_store.request_refresh(dataset_ids=dataset_ids)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views, views_audit, views_changes, views_compare, views_exports
+from . import views, views_audit, views_changes, views_compare, views_exports, views_models
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,8 @@ urlpatterns = [
     path("datasets/<slug:slug>/cite.bib", views_exports.dataset_bibtex, name="dataset-bibtex"),
     path("datasets/<slug:slug>/croissant.json", views_exports.dataset_croissant, name="dataset-croissant"),
     path("datasets/<path:reference>/", views.dataset_by_reference, name="dataset-reference"),
+    path("models/", views_models.model_list, name="model-list"),
+    path("models/<slug:slug>/", views_models.model_detail, name="model-detail"),
     path("compare/", views_compare.compare, name="compare"),
     path("check/", views_compare.check_page, name="check"),
     path("audit/", views_audit.audit_page, name="audit"),
@@ -19,6 +21,8 @@ urlpatterns = [
     path("export/catalogue.csv", views_exports.catalogue_csv, name="export-catalogue-csv"),
     path("export/catalogue.json", views_exports.catalogue_json, name="export-catalogue-json"),
     path("export/cite.bib", views_exports.selection_bibtex, name="export-bibtex"),
+    path("export/models.csv", views_exports.models_csv, name="export-models-csv"),
+    path("export/models.json", views_exports.models_json, name="export-models-json"),
     path("export/provenance.md", views_exports.provenance, name="export-provenance"),
     path("changes/", views_changes.changes_page, name="changes"),
     path("changes/feed/", views_changes.ChangesFeed(), name="changes-feed"),
@@ -27,6 +31,7 @@ urlpatterns = [
     path("platforms/", views.platform_list, name="platform-list"),
     path("platforms/<slug:slug>/", views.platform_detail, name="platform-detail"),
     path("about/", views.about, name="about"),
+    path("about/coverage/", views.coverage, name="coverage"),
     path("search/", include("search.urls")),
     path("api/v1/", include("licensedb.api.urls")),
     path("healthz", views.healthz, name="healthz"),

@@ -115,21 +115,24 @@ def _published_or_404(slug: str) -> Dataset:
     return get_object_or_404(Dataset.objects.published(), slug=slug)
 
 
-def dataset_by_reference(request: HttpRequest, reference: str) -> HttpResponse:
-    """/datasets/<alias, old slug or identifier>/: a permanent redirect to the entry's own page."""
-    from django.http import Http404, HttpResponsePermanentRedirect
+def dataset_by_reference(request: HttpRequest, reference: str, kinds=("dataset",)) -> HttpResponse:
+    """/datasets/<alias, old slug or identifier>/ (or /models/...): a permanent redirect to the entry's
+    own page. A guess is offered as "did you mean", never followed."""
+    from django.http import HttpResponsePermanentRedirect
 
     from .resolver import RESOLVED
-    from .selection import resolve_one
+    from .resolver_index import current_index
+    from .resolver import resolve
 
-    resolution = resolve_one(reference)
+    resolution = resolve(reference, current_index(), kinds=set(kinds))
     exact = resolution.match in ("slug", "former_slug", "name", "alias") or resolution.match.startswith("identifier:")
     if resolution.status == RESOLVED and exact:
-        return HttpResponsePermanentRedirect(reverse("dataset-detail", args=[resolution.entry.slug]))
+        name = "dataset-detail" if resolution.entry.kind == "dataset" else "model-detail"
+        return HttpResponsePermanentRedirect(reverse(name, args=[resolution.entry.slug]))
     return render(
         request, "404.html",
         {"message": resolution.message if resolution.status != RESOLVED else
-         f"No dataset is called “{reference[:80]}”. Did you mean {resolution.entry.name}?",
+         f"Nothing is called “{reference[:80]}”. Did you mean {resolution.entry.name}?",
          "suggestions": resolution.candidates or ((resolution.entry,) if resolution.entry else ())},
         status=404,
     )
@@ -181,6 +184,10 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "parents": parents,
             "children": children,
             "provenance": verdict_store.provenance(dataset, catalogue),
+            "trained_models": list(
+                dataset.used_by_models.filter(model__publication="published").select_related("model", "model__effective")
+                .order_by("model__name", "role")
+            ),
             "countries": [country_name(code) for code in dataset.countries or []],
         },
     )
@@ -288,6 +295,12 @@ def platform_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "about.html", {"uses": USES, "verdict_values": VerdictValue.choices})
+
+
+def coverage(request: HttpRequest) -> HttpResponse:
+    from . import coverage as coverage_module
+
+    return render(request, "coverage.html", {"coverage": coverage_module.compute()})
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

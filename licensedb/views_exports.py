@@ -30,7 +30,8 @@ def catalogue_json(request: HttpRequest) -> HttpResponse:
     number, _ = revision.current()
     return JsonResponse(
         {"generated": timezone.now().isoformat(timespec="seconds"), "revision": number,
-         "datasets": exports.catalogue_records(_base(request))},
+         "datasets": exports.catalogue_records(_base(request)),
+         "models": exports.model_records(_base(request))},
         json_dumps_params={"indent": 1},
     )
 
@@ -70,3 +71,13 @@ def provenance(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(exports.provenance_card(datasets, _base(request)), content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="provenance-card.md"'
     return response
+
+
+def models_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(exports.models_csv(exports.model_records(_base(request))), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="licensedb-models.csv"'
+    return response
+
+
+def models_json(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"models": exports.model_records(_base(request))}, json_dumps_params={"indent": 1})

@@ -252,3 +252,89 @@ class PlatformKind(models.TextChoices):
 
 def choice_values(choices: type[models.TextChoices]) -> list[str]:
     return [value for value, _ in choices.choices]
+
+
+# --- models ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModelUse:
+    key: str
+    label: str
+    question: str
+    explanation: str
+    data_use: str  # the dataset use whose answer the training data passes on to the weights
+
+
+MODEL_USES: tuple[ModelUse, ...] = (
+    ModelUse(
+        "commercial_use",
+        "Use the weights commercially",
+        "May I use this model in a commercial product or service?",
+        "Running the model, or building on it, in a product or service that makes money.",
+        "commercial_training",
+    ),
+    ModelUse(
+        "redistribute_weights",
+        "Redistribute the weights",
+        "May I share the weights?",
+        "Publishing or passing on copies of the weights.",
+        "model_release",
+    ),
+    ModelUse(
+        "release_derivative",
+        "Release a fine-tuned derivative",
+        "May I fine-tune it and release the result?",
+        "Fine-tuning or otherwise adapting the model and publishing the derived weights.",
+        "model_release",
+    ),
+)
+MODEL_USE_KEYS: tuple[str, ...] = tuple(use.key for use in MODEL_USES)
+MODEL_USES_BY_KEY: dict[str, ModelUse] = {use.key: use for use in MODEL_USES}
+
+# In an audit, a model on the list answers the model use that matches the dataset use asked about.
+MODEL_USE_FOR_DATASET_USE: dict[str, str] = {
+    "commercial_training": "commercial_use",
+    "internal_commercial": "commercial_use",
+    "model_release": "release_derivative",
+    "derivative_dataset": "release_derivative",
+    "redistribute_media": "redistribute_weights",
+    "redistribute_metadata": "redistribute_weights",
+}
+
+
+class ModelUseChoice(models.TextChoices):
+    COMMERCIAL_USE = "commercial_use", "Use the weights commercially"
+    REDISTRIBUTE_WEIGHTS = "redistribute_weights", "Redistribute the weights"
+    RELEASE_DERIVATIVE = "release_derivative", "Release a fine-tuned derivative"
+
+
+assert tuple(ModelUseChoice.values) == MODEL_USE_KEYS
+
+
+class ModelKind(models.TextChoices):
+    TEXT_TO_VIDEO = "text_to_video", "Text to video"
+    IMAGE_TO_VIDEO = "image_to_video", "Image to video"
+    VIDEO_GENERATION = "video_generation", "Video generation"
+    VIDEO_LANGUAGE = "video_language", "Video-language model"
+    VIDEO_ENCODER = "video_encoder", "Video encoder"
+    WORLD_MODEL = "world_model", "World model"
+
+
+class Disclosure(models.TextChoices):
+    FULL = "full", "Full list of training data"
+    PARTIAL = "partial", "Partial"
+    NONE = "none", "Not disclosed"
+
+
+class TrainingRole(models.TextChoices):
+    PRETRAINING = "pretraining", "Pre-training"
+    FINETUNING = "finetuning", "Fine-tuning"
+    EVALUATION = "evaluation", "Evaluation only"
+
+
+class UndisclosedKind(models.TextChoices):
+    INTERNAL = "internal", "Internal data"
+    LICENSED = "licensed", "Licensed data"
+    UNDISCLOSED = "undisclosed", "Undisclosed sources"
+    NOT_CATALOGUED = "not_catalogued", "Named, not in the catalogue"

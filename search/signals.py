@@ -30,7 +30,8 @@ def dataset_changed(sender, instance, **kwargs):
 @receiver([post_save, post_delete], sender=DatasetVerdict)
 @receiver([post_save, post_delete], sender=Claim)
 def part_changed(sender, instance, **kwargs):
-    request_index([instance.dataset_id])
+    if instance.dataset_id:  # a claim may be about a model instead
+        request_index([instance.dataset_id])
 
 
 @receiver([post_save, post_delete], sender=Evidence)

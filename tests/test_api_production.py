@@ -252,7 +252,7 @@ REQUESTS = [
     ("get", "/datasets/", {}),
     ("get", "/", {}),
 ]
-LIMITS = {"/search/?q=youtube": 12, "/api/v1/search/?q=youtube": 10, "/datasets/panda-70m/": 30,
+LIMITS = {"/search/?q=youtube": 12, "/api/v1/search/?q=youtube": 10, "/datasets/panda-70m/": 32,
           "/compare/?datasets=panda-70m,hoi4d,kinetics-400": 30, "/api/v1/check/": 20,
           "/api/v1/datasets/?page_size=50": 15, "/api/v1/datasets/panda-70m/": 28, "/datasets/": 15, "/": 40}
 

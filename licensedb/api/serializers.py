@@ -189,6 +189,7 @@ class DatasetDetailSerializer(DatasetListSerializer):
     provenance = serializers.SerializerMethodField()
     works = serializers.SerializerMethodField(help_text="What rights the videos carry, when the creators say")
     countries = serializers.JSONField(help_text="ISO 3166-1 alpha-2 codes of where the videos were recorded")
+    models = serializers.SerializerMethodField(help_text="Published models whose creators declare they trained (or evaluated) on it")
     organisations = serializers.SerializerMethodField()
     modalities = serializers.SerializerMethodField()
     paper = serializers.SerializerMethodField()
@@ -202,8 +203,12 @@ class DatasetDetailSerializer(DatasetListSerializer):
         fields = DatasetListSerializer.Meta.fields + [
             "summary", "organisations", "modalities", "homepage", "paper", "size", "access_note",
             "status_date", "status_reason", "derivatives", "licence_lines", "claims", "bibtex", "version",
-            "provenance", "works", "countries",
+            "provenance", "works", "countries", "models",
         ]
+
+    def get_models(self, obj: Dataset) -> list[dict]:
+        return [{"slug": t.model.slug, "name": t.model.name, "role": t.role}
+                for t in obj.used_by_models.filter(model__publication="published").select_related("model").order_by("model__name")]
 
     @extend_schema_field(ProvenanceSerializer(allow_null=True))
     def get_provenance(self, obj: Dataset) -> dict | None:

@@ -4,12 +4,13 @@ from rest_framework.routers import DefaultRouter
 
 from search.api import SearchView
 
-from . import audit, views
+from . import audit, models_api, views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("datasets", views.DatasetViewSet, basename="api-dataset")
 router.register("licences", views.LicenceViewSet, basename="api-licence")
 router.register("platforms", views.PlatformViewSet, basename="api-platform")
+router.register("models", models_api.ModelViewSet, basename="api-model")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -168,20 +168,34 @@ class UsesView(APIView):
 
 
 class CheckRequestSerializer(serializers.Serializer):
-    use = serializers.CharField(help_text="One of the keys from /api/v1/uses/")
-    datasets = serializers.ListField(child=serializers.CharField(max_length=200), min_length=1, max_length=50,
+    use = serializers.CharField(help_text="A dataset use, or with `models` a model use (see /api/v1/uses/)")
+    datasets = serializers.ListField(child=serializers.CharField(max_length=2000), min_length=1, max_length=50, required=False,
                                      help_text="Dataset references, 1 to 50: slugs, names, Hugging Face ids, GitHub or arXiv links")
+    models = serializers.ListField(child=serializers.CharField(max_length=2000), min_length=1, max_length=50, required=False,
+                                   help_text="Or model references, 1 to 50, with a model use")
 
-    def validate_use(self, value):
-        if value not in USES_BY_KEY:
-            raise serializers.ValidationError(f"Unknown use '{value[:60]}'. Known uses: {', '.join(USES_BY_KEY)}.")
-        return value
+    def validate(self, data):
+        from ..selection import select_models
+        from ..vocabulary import MODEL_USES_BY_KEY
 
-    def validate_datasets(self, value):
+        use = data.get("use", "")
+        if data.get("models") is not None:
+            if use not in MODEL_USES_BY_KEY:
+                raise serializers.ValidationError({"use": [f"With models, use one of the model uses: {', '.join(MODEL_USES_BY_KEY)}."]})
+            try:
+                data["models"] = select_models([v.strip() for v in data["models"]], minimum=1, maximum=50)
+            except SelectionError as error:
+                raise serializers.ValidationError(error.errors) from error
+            return data
+        if data.get("datasets") is None:
+            raise serializers.ValidationError({"datasets": ["Give the datasets (or models) to check."]})
+        if use not in USES_BY_KEY:
+            raise serializers.ValidationError({"use": [f"Unknown use '{use[:60]}'. Known uses: {', '.join(USES_BY_KEY)}."]})
         try:
-            return select([v.strip() for v in value], minimum=1, maximum=50)
+            data["datasets"] = select([v.strip() for v in data["datasets"]], minimum=1, maximum=50)
         except SelectionError as error:
-            raise serializers.ValidationError(error.errors["datasets"]) from error
+            raise serializers.ValidationError(error.errors) from error
+        return data
 
 
 class CheckItemSerializer(serializers.Serializer):
@@ -199,8 +213,10 @@ class CheckItemSerializer(serializers.Serializer):
 class CheckResponseSerializer(serializers.Serializer):
     use = serializers.CharField()
     overall = serializers.ChoiceField(choices=VerdictValue.choices, help_text="The most restrictive of the datasets' verdicts")
-    blocking = serializers.ListField(child=serializers.CharField(), help_text="Datasets whose verdict is the overall one")
-    datasets = CheckItemSerializer(many=True)
+    blocking = serializers.ListField(child=serializers.CharField(), help_text="Entries whose verdict is the overall one")
+    datasets = CheckItemSerializer(many=True, required=False)
+    models = serializers.ListField(child=serializers.DictField(), required=False,
+                                   help_text="For a model check: slug, name, verdict, weights, decided_by, conditions, conflicts")
 
 
 class CheckView(APIView):
@@ -215,6 +231,21 @@ class CheckView(APIView):
     def post(self, request):
         payload = CheckRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
+        if payload.validated_data.get("models") is not None:
+            from ..checks import check_models
+
+            result = check_models(payload.validated_data["use"], payload.validated_data["models"])
+            return Response({
+                "use": result.use,
+                "overall": result.overall,
+                "blocking": result.blocking,
+                "models": [
+                    {"slug": model.slug, "name": model.name, "verdict": answer.value, "weights": answer.weights,
+                     "decided_by": answer.decided_by, "conditions": list(answer.conditions),
+                     "conflicts": [{"dataset": c.data.dataset, "summary": c.summary} for c in answer.conflicts]}
+                    for model, answer in result.items
+                ],
+            })
         result = check(payload.validated_data["use"], payload.validated_data["datasets"])
         return Response({
             "use": result.use,

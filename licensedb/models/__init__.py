@@ -13,6 +13,7 @@ from .evidence import Claim, Evidence
 from .licences import DatasetLicence, Licence
 from .platforms import JurisdictionNote, PlatformVerdict, SourcePlatform
 from .revision import Revision
+from .trained import ModelAlias, ModelEffective, ModelLicence, TrainedModel, TrainingData, UndisclosedData, WeightsVerdict
 from .verdicts import Condition, DatasetVerdict, EffectiveVerdict
 
 __all__ = [
@@ -35,4 +36,11 @@ __all__ = [
     "PlatformVerdict",
     "Revision",
     "SourcePlatform",
+    "TrainedModel",
+    "ModelAlias",
+    "ModelLicence",
+    "WeightsVerdict",
+    "TrainingData",
+    "UndisclosedData",
+    "ModelEffective",
 ]

@@ -191,7 +191,8 @@ class Identifier(models.Model):
     kind across the catalogue, so that one reference never names two entries.
     """
 
-    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="identifiers")
+    dataset = models.ForeignKey(Dataset, null=True, blank=True, on_delete=models.CASCADE, related_name="identifiers")
+    model = models.ForeignKey("TrainedModel", null=True, blank=True, on_delete=models.CASCADE, related_name="identifiers")
     kind = models.CharField(max_length=20, choices=IdentifierKind.choices)
     value = models.CharField(max_length=500, help_text="As people write it: owner/name, 2307.06942, https://...")
     key = models.CharField(max_length=500, editable=False)
@@ -204,10 +205,23 @@ class Identifier(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "key"],
-                name="identifier_unique_key",
-                violation_error_message="Another entry already has this identifier: one reference must name one entry.",
+                condition=models.Q(dataset__isnull=False),
+                name="identifier_unique_key_datasets",
+                violation_error_message="Another dataset already has this identifier: one reference must name one entry.",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "key"],
+                condition=models.Q(model__isnull=False),
+                name="identifier_unique_key_models",
+                violation_error_message="Another model already has this identifier: one reference must name one entry.",
             ),
             choices_check("kind", IdentifierKind, "identifier_kind_valid"),
+            models.CheckConstraint(
+                condition=(models.Q(dataset__isnull=False) & models.Q(model__isnull=True))
+                | (models.Q(dataset__isnull=True) & models.Q(model__isnull=False)),
+                name="identifier_one_owner",
+                violation_error_message="An identifier names exactly one dataset or one model.",
+            ),
         ]
 
     def __str__(self) -> str:

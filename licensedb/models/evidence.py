@@ -6,7 +6,7 @@ from ..vocabulary import ClaimSource, Confidence, EvidenceKind
 from .fields import HttpURLField, choices_check, http_url_check
 
 
-OWNER_FIELDS = ("dataset", "platform", "jurisdiction_note")
+OWNER_FIELDS = ("dataset", "platform", "jurisdiction_note", "model")
 
 
 def one_owner(fields) -> models.Q:
@@ -37,6 +37,7 @@ class Evidence(models.Model):
     jurisdiction_note = models.ForeignKey(
         "JurisdictionNote", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
     )
+    model = models.ForeignKey("TrainedModel", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence")
     key = models.SlugField(
         max_length=60,
         blank=True,
@@ -73,6 +74,9 @@ class Evidence(models.Model):
                 condition=models.Q(jurisdiction_note__isnull=False),
                 name="evidence_key_per_note",
             ),
+            models.UniqueConstraint(
+                fields=["model", "key"], condition=models.Q(model__isnull=False), name="evidence_key_per_model"
+            ),
             http_url_check("url", "evidence_url_http", allow_blank=False),
             choices_check("kind", EvidenceKind, "evidence_kind_valid"),
             choices_check("confidence", Confidence, "evidence_confidence_valid"),
@@ -105,7 +109,8 @@ class Evidence(models.Model):
 class Claim(models.Model):
     """What another catalogue says the licence is, so that conflicts with the actual terms show."""
 
-    dataset = models.ForeignKey("Dataset", on_delete=models.CASCADE, related_name="claims")
+    dataset = models.ForeignKey("Dataset", null=True, blank=True, on_delete=models.CASCADE, related_name="claims")
+    model = models.ForeignKey("TrainedModel", null=True, blank=True, on_delete=models.CASCADE, related_name="claims")
     source = models.CharField(max_length=20, choices=ClaimSource.choices)
     url = HttpURLField(verbose_name="URL")
     claimed = models.CharField(max_length=200, help_text="The licence as that site states it.")
@@ -124,6 +129,11 @@ class Claim(models.Model):
     class Meta:
         ordering = ["source", "claimed"]
         constraints = [
+            models.CheckConstraint(
+                condition=one_owner(("dataset", "model")),
+                name="claim_one_owner",
+                violation_error_message="A claim is about exactly one dataset or one model.",
+            ),
             choices_check("source", ClaimSource, "claim_source_valid"),
             http_url_check("url", "claim_url_http", allow_blank=False),
         ]

@@ -123,3 +123,17 @@ def replace_param(query_string: str, name: str, value) -> str:
 @register.filter
 def slice_after_colon(text: str) -> str:
     return text.split(":", 1)[1].strip() if ":" in text else ""
+
+
+@register.filter
+def attr_of(obj, name: str):
+    """obj.<name>, for a name held in a variable (a use key on a stored answers row)."""
+    return getattr(obj, name, None) if obj is not None else None
+
+
+@register.filter
+def model_use_label(key: str) -> str:
+    from ..vocabulary import MODEL_USES_BY_KEY
+
+    use = MODEL_USES_BY_KEY.get(key)
+    return use.label if use else key
