@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev browser check-postgres clean
+.PHONY: run test install install-dev browser proxy check-postgres clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,15 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
 
+## Debian's nginx, the buffering proxy of the production set-up (deploy/nginx/licensedb.conf), and
+## redis-server, the shared cache production counts rate limits in; the tests start their own copies.
+proxy:
+	@command -v nginx >/dev/null 2>&1 && command -v redis-server >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx redis-server >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq nginx redis-server >/dev/null; fi; }
+
 ## Install everything the tests need and run the whole suite (SQLite unless DATABASE_URL says otherwise).
-test: install-dev browser
+test: install-dev browser proxy
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 

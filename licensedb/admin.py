@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
@@ -15,6 +16,7 @@ from .admin_forms import (
     TrainingDataFormSet,
     VerdictFormSet,
 )
+from .params import optional_whole_number
 from .models import (
     Alias,
     Claim,
@@ -54,8 +56,9 @@ class OwnEvidenceMixin:
         if db_field.related_model is Evidence:
             object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
             queryset = Evidence.objects.none()
-            if object_id and str(object_id).isdigit():
-                queryset = Evidence.objects.filter(**{f"{self.owner_field}_id": object_id})
+            owner_id = optional_whole_number(object_id, minimum=1, maximum=2**63 - 1)
+            if owner_id is not None:
+                queryset = Evidence.objects.filter(**{f"{self.owner_field}_id": owner_id})
             kwargs["queryset"] = queryset
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
@@ -178,7 +181,7 @@ class EvidenceConfidenceFilter(admin.SimpleListFilter):
 @admin.register(Dataset)
 class DatasetAdmin(ReviewerMixin, OwnEvidenceMixin, SimpleHistoryAdmin):
     form = DatasetAdminForm
-    list_display = ["name", "status", "publication", "commercial_training", "last_reviewed", "updated"]
+    list_display = ["name", "status", "publication", "commercial_training", "last_reviewed", "updated", "edit_version"]
     list_filter = [
         "publication",
         "status",
@@ -231,25 +234,48 @@ class DatasetAdmin(ReviewerMixin, OwnEvidenceMixin, SimpleHistoryAdmin):
         value = effective.commercial_training
         return format_html('<span class="verdict-{}">{}</span>', value, value)
 
+    @admin.display(description="version")
+    def edit_version(self, obj: Dataset) -> str:
+        """The version the list shows, sent back with a bulk action so that it only changes entries
+        nobody saved since the list was loaded (the same stale-edit check as the change form)."""
+        return format_html('{}<input type="hidden" name="version-{}" value="{}">', obj.version, obj.pk, obj.version)
+
+    def _unchanged_since_listed(self, request, queryset: QuerySet[Dataset]) -> list[Dataset]:
+        """The selected entries still at the version the list showed, locked until the action ends;
+        a message names the others, which are left alone."""
+        fresh, stale = [], []
+        for dataset in queryset.order_by("pk"):
+            seen = optional_whole_number(request.POST.get(f"version-{dataset.pk}"), minimum=0, maximum=2**31)
+            if seen is None or rules.edit_conflict(dataset, seen):
+                stale.append(dataset.name)
+            else:
+                fresh.append(dataset)
+        if stale:
+            self.message_user(request, rules.BULK_VERSION_STALE.format(names=", ".join(stale)), level=messages.WARNING)
+        return fresh
+
     @admin.action(description="Mark selected entries as reviewed today")
     def mark_reviewed(self, request, queryset: QuerySet[Dataset]):
         updated = 0
-        for dataset in queryset:  # save() one by one so that each change enters the history
-            dataset.last_reviewed = rules.today()
-            dataset.save(update_fields=["last_reviewed", "updated"])
-            updated += 1
+        with transaction.atomic(), deferral.deferred():
+            for dataset in self._unchanged_since_listed(request, queryset):  # one by one: each enters the history
+                dataset.last_reviewed = rules.today()
+                dataset.save(update_fields=["last_reviewed", "updated"])
+                updated += 1
         self.message_user(request, f"Marked {updated} entr{'y' if updated == 1 else 'ies'} as reviewed today.")
 
     def _set_publication(self, request, queryset: QuerySet[Dataset], state: str, blocking, refusal: str) -> None:
-        """Move the selected entries to ``state``, except those ``blocking`` names a reason to keep."""
+        """Move the selected entries to ``state``, except those changed since the list was loaded and
+        those ``blocking`` names a reason to keep."""
         selected = set(queryset.values_list("pk", flat=True))
         blocked = []
-        for dataset in queryset:
-            if blocking(dataset).exclude(pk__in=selected).exists():
-                blocked.append(dataset.name)
-                continue
-            dataset.publication = state
-            dataset.save(update_fields=["publication", "updated"])
+        with transaction.atomic(), deferral.deferred():
+            for dataset in self._unchanged_since_listed(request, queryset):
+                if blocking(dataset).exclude(pk__in=selected).exists():
+                    blocked.append(dataset.name)
+                    continue
+                dataset.publication = state
+                dataset.save(update_fields=["publication", "updated"])
         if blocked:
             self.message_user(request, refusal + ", ".join(blocked), level=messages.WARNING)
 

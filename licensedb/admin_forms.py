@@ -40,6 +40,8 @@ class DatasetAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk and cleaned.get("edit_version") is None:
+            raise ValidationError(rules.EDIT_VERSION_MISSING, code="edit_version_missing")
         conflict = rules.edit_conflict(self.instance, cleaned.get("edit_version"))
         if conflict:
             raise ValidationError(conflict, code="edit_conflict")

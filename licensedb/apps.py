@@ -8,3 +8,4 @@ class LicensedbConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (connects the effective-verdict refresh)
+        from . import system_checks  # noqa: F401  (registers the deployment checks)

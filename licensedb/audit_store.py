@@ -120,7 +120,7 @@ def run(references: list[str], uses: tuple[str, ...]) -> Report:
                                 for use in uses}
 
     overall, blocking, conditions = summarise(uses, lines, ancestors)
-    number, _ = revision.current()
+    number = revision.current().number
     return Report(uses, lines, ancestors, overall, blocking, conditions, number, timezone.now().isoformat(timespec="seconds"))
 
 

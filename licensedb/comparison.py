@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.urls import reverse
 
-from . import verdict_store
+from . import licensing, verdict_store
 from .claims import check_claims
 from .models import Condition, Dataset, DatasetLicence
 from .vocabulary import USES, LicenceLayer, VerdictValue
@@ -21,6 +21,7 @@ class Cell:
     text: str
     link: str
     value: str | None = None  # a verdict value, for verdict rows
+    conditions: tuple[str, ...] = ()  # condition slugs, for conditional verdicts
 
 
 @dataclass
@@ -52,7 +53,8 @@ class Comparison:
                     "group": row.group,
                     "differs": row.differs,
                     "values": [
-                        {"text": c.text, **({"verdict": c.value} if c.value else {}), "evidence": base_url + c.link}
+                        {"text": c.text, **({"verdict": c.value, "conditions": list(c.conditions)} if c.value else {}),
+                         "evidence": base_url + c.link}
                         for c in row.cells
                     ],
                 }
@@ -61,10 +63,19 @@ class Comparison:
         }
 
     def as_table(self) -> list[list[str]]:
-        """Header plus one line per row, for CSV."""
-        table = [["row", "differs", *[d.name for d in self.datasets]]]
+        """Header plus one line per row, for CSV. Rows are keyed like the catalogue CSV's columns and a
+        use's cells hold the same verdict values (``allowed``...); a use with conditions is followed by
+        a ``<use>_conditions`` row listing them (condition slugs, ``; ``-separated)."""
+        table = [["row", "label", "differs", *[d.name for d in self.datasets]]]
         for row in self.rows:
-            table.append([row.label, "yes" if row.differs else "no", *[c.text for c in row.cells]])
+            if row.group == "use":
+                table.append([row.key, row.label, "yes" if row.differs else "no", *[c.value for c in row.cells]])
+                if any(c.conditions for c in row.cells):
+                    conditions = ["; ".join(c.conditions) for c in row.cells]
+                    table.append([f"{row.key}_conditions", f"{row.label}: conditions",
+                                  "yes" if len(set(conditions)) > 1 else "no", *conditions])
+            else:
+                table.append([row.key, row.label, "yes" if row.differs else "no", *[c.text for c in row.cells]])
         return table
 
 
@@ -101,7 +112,7 @@ def build(datasets: list[Dataset]) -> Comparison:
                 label += ": " + ", ".join(condition_names.get(c, c) for c in result.conditions)
             if result.differs:
                 label += f" (own terms: {VerdictValue(result.own).label.lower()}; {result.because})"
-            row.cells.append(Cell(label, page(d, f"#use-{use.key}"), result.value))
+            row.cells.append(Cell(label, page(d, f"#use-{use.key}"), result.value, tuple(result.conditions)))
         rows.append(row)
 
     def fact(key: str, label: str, values, anchor: str) -> None:
@@ -110,9 +121,10 @@ def build(datasets: list[Dataset]) -> Comparison:
     def current(d: Dataset, layer: str) -> list[DatasetLicence]:
         return [l for l in d.licence_lines.all() if l.valid_until is None and l.layer == layer]
 
-    fact("licence", "Licence (data)", [", ".join(l.licence.short_name for l in current(d, LicenceLayer.DATASET_TERMS)) or "none recorded" for d in datasets], "#licences-h")
-    fact("category", "Licence category", [", ".join(sorted({l.licence.get_category_display() for l in current(d, LicenceLayer.DATASET_TERMS)})) or "unknown" for d in datasets], "#licences-h")
-    fact("code_licence", "Code licence", [", ".join(l.licence.short_name for l in current(d, LicenceLayer.CODE)) or "—" for d in datasets], "#licences-h")
+    fact("licence", "Licence (data)", [licensing.label(current(d, LicenceLayer.DATASET_TERMS)) for d in datasets], "#licences-h")
+    fact("spdx", "SPDX licence expression", [licensing.spdx_expression(current(d, LicenceLayer.DATASET_TERMS)) for d in datasets], "#licences-h")
+    fact("category", "Licence category", [", ".join(sorted({l.licence.get_category_display() for l in licensing.stated(current(d, LicenceLayer.DATASET_TERMS))})) or "unknown" for d in datasets], "#licences-h")
+    fact("code_licence", "Code licence", [licensing.label(current(d, LicenceLayer.CODE), empty="—") for d in datasets], "#licences-h")
     fact("platforms", "Videos come from", [", ".join(p.name for p in d.platforms.all()) or "not recorded" for d in datasets], "#facts-h")
     fact("distribution", "Distributed as", [", ".join(f.name for f in d.distribution.all()) or "not established" for d in datasets], "#facts-h")
     risks = {d.slug: verdict_store.provenance(d, catalogue) for d in datasets}

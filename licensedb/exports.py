@@ -1,23 +1,21 @@
-"""Exports people take to their legal review: catalogue CSV/JSON, BibTeX, Croissant JSON-LD and a
-provenance card. Only published entries ever appear."""
+"""Exports people take to their legal review: the catalogue as CSV and JSON and a provenance card
+(BibTeX is in licensedb.bibtex, Croissant in licensedb.croissant). Only published entries ever appear.
+Licences are named by slug and SPDX identifier (licensedb.licensing); every CSV cell goes through
+licensedb.csvcells, which keeps spreadsheets from running it as a formula."""
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from collections.abc import Iterable
-
 from django.db.models import Prefetch
 
-from . import verdict_store
-from .models import Condition, Dataset, DatasetLicence
-from .verdicts import Effective
+from . import licensing, verdict_store
+from .csvcells import to_csv
+from .models import Dataset, DatasetLicence
 from .vocabulary import USE_KEYS, USES, INHERITED_PREFIX, LicenceLayer, VerdictValue
 
 CATALOGUE_FIELDS = [
-    "slug", "name", "aliases", "year", "organisations", "status", "status_date", "licences", "licence_categories",
-    "code_licences", "platforms", "distribution", "access", "provenance_risk", "derived_from", "last_reviewed", "url",
+    "slug", "name", "aliases", "year", "organisations", "status", "status_date", "licences", "spdx",
+    "licence_categories", "code_licences", "platforms", "distribution", "access", "provenance_risk", "derived_from",
+    "last_reviewed", "url",
 ]
 
 
@@ -49,9 +47,10 @@ def catalogue_records(base_url: str = "") -> list[dict]:
             "organisations": [o.name for o in d.organisations.all()],
             "status": d.status,
             "status_date": d.status_date.isoformat() if d.status_date else None,
-            "licences": [l.licence.short_name for l in data],
-            "licence_categories": sorted({l.licence.category for l in data}),
-            "code_licences": [l.licence.short_name for l in code],
+            "licences": licensing.slugs(data),
+            "spdx": licensing.spdx_expression(data),
+            "licence_categories": sorted({l.licence.category for l in licensing.stated(data)}),
+            "code_licences": licensing.slugs(code),
             "platforms": [p.slug for p in d.platforms.all()],
             "distribution": sorted(f.slug for f in d.distribution.all()),
             "access": d.access,
@@ -79,135 +78,25 @@ def catalogue_records(base_url: str = "") -> list[dict]:
     return records
 
 
-def catalogue_csv(records: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CATALOGUE_FIELDS + list(USE_KEYS) + [f"own_terms_{use}" for use in USE_KEYS])
-    for record in records:
-        row = []
-        for field in CATALOGUE_FIELDS:
-            value = record[field]
-            row.append("; ".join(value) if isinstance(value, list) else ("" if value is None else value))
-        writer.writerow(row + [record["verdicts"][use] for use in USE_KEYS] + [record["own_terms"][use] for use in USE_KEYS])
-    return out.getvalue()
+def catalogue_header() -> list[str]:
+    return CATALOGUE_FIELDS + list(USE_KEYS) + [f"own_terms_{use}" for use in USE_KEYS]
 
 
-def table_csv(table: list[list[str]]) -> str:
-    out = io.StringIO()
-    csv.writer(out).writerows(table)
-    return out.getvalue()
+def catalogue_row(record: dict) -> list:
+    """One record as a CSV row (lists joined with "; "), in the order of catalogue_header()."""
+    row = []
+    for field in CATALOGUE_FIELDS:
+        value = record[field]
+        row.append("; ".join(value) if isinstance(value, list) else ("" if value is None else value))
+    return row + [record["verdicts"][use] for use in USE_KEYS] + [record["own_terms"][use] for use in USE_KEYS]
 
 
-# --- BibTeX ------------------------------------------------------------------------------------------
+def catalogue_csv(records: list[dict], excel: bool = False) -> str:
+    return to_csv([catalogue_header(), *(catalogue_row(r) for r in records)], excel=excel)
 
 
-def _bib_escape(text: str) -> str:
-    return re.sub(r"([{}\\%&$#_])", r"\\\1", text or "")
-
-
-def citation_key(dataset: Dataset) -> str:
-    return re.sub(r"[^A-Za-z0-9]", "", dataset.slug.title()) or f"dataset{dataset.pk}"
-
-
-def bibtex(dataset: Dataset) -> str:
-    """The entry the creators ask for, or a @misc entry built from what we know."""
-    if dataset.bibtex.strip():
-        return dataset.bibtex.strip() + "\n"
-    fields = [f"  title = {{{_bib_escape(dataset.name)}}}"]
-    organisations = [o.name for o in dataset.organisations.all()]
-    if organisations:
-        fields.append("  author = {" + " and ".join("{" + _bib_escape(o) + "}" for o in organisations) + "}")
-    if dataset.year:
-        fields.append(f"  year = {{{dataset.year}}}")
-    if dataset.homepage:
-        fields.append(f"  howpublished = {{\\url{{{dataset.homepage}}}}}")
-    if dataset.paper_title:
-        fields.append(f"  note = {{{_bib_escape('Dataset described in: ' + dataset.paper_title)}}}")
-    return f"@misc{{{citation_key(dataset)},\n" + ",\n".join(fields) + "\n}\n"
-
-
-def bibtex_many(datasets: Iterable[Dataset]) -> str:
-    return "\n".join(bibtex(d) for d in datasets)
-
-
-# --- Croissant-style JSON-LD -------------------------------------------------------------------------
-
-CROISSANT_CONTEXT = {
-    "@language": "en",
-    "@vocab": "https://schema.org/",
-    "sc": "https://schema.org/",
-    "cr": "http://mlcommons.org/croissant/",
-    "dct": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "citeAs": "cr:citeAs",
-    "conformsTo": "dct:conformsTo",
-    "licensedb": "https://licensedb.example/vocab#",
-}
-
-
-def _licence_id(line: DatasetLicence) -> str:
-    lic = line.licence
-    if lic.spdx_id:
-        return f"https://spdx.org/licenses/{lic.spdx_id}.html"
-    return lic.url or ""
-
-
-def croissant(dataset: Dataset, explanation: dict[str, Effective], base_url: str) -> dict:
-    lines = list(dataset.licence_lines.select_related("licence"))
-    current = [l for l in lines if l.valid_until is None and l.layer == LicenceLayer.DATASET_TERMS]
-    conditions = dict(Condition.objects.values_list("slug", "name"))
-    page = base_url + dataset.get_absolute_url()
-    usage = []
-    for use in USES:
-        result = explanation[use.key]
-        text = f"{use.label}: {result.value}"
-        if result.conditions:
-            text += " (" + ", ".join(conditions.get(c, c) for c in result.conditions) + ")"
-        decided = result.decided_by
-        text += "; decided by " + (
-            f"the terms inherited from {decided[len(INHERITED_PREFIX):]}" if decided.startswith(INHERITED_PREFIX)
-            else decided.replace("_", " ")
-        )
-        usage.append({
-            "@type": "sc:CreativeWork",
-            "name": use.key,
-            "description": text,
-            "licensedb:verdict": result.value,
-            "url": f"{page}#use-{use.key}",
-        })
-    document = {
-        "@context": CROISSANT_CONTEXT,
-        "@type": "sc:Dataset",
-        "@id": page,
-        "conformsTo": "http://mlcommons.org/croissant/1.0",
-        "name": dataset.name,
-        "description": dataset.summary,
-        "url": dataset.homepage or page,
-        "sc:license": [
-            {"@type": "sc:CreativeWork", "@id": _licence_id(l) or f"{page}#licences-h", "name": l.licence.name,
-             "sc:description": l.scope or l.licence.summary}
-            for l in current
-        ],
-        "usageInfo": usage,
-        "conditionsOfAccess": dataset.get_access_display() + (f". {dataset.access_note}" if dataset.access_note else ""),
-        "isAccessibleForFree": dataset.access in ("open", "gated"),
-        "creator": [{"@type": "sc:Organization", "name": o.name} for o in dataset.organisations.all()],
-        "prov:wasDerivedFrom": [
-            {"@id": base_url + p.get_absolute_url(), "name": p.name} for p in dataset.derived_from.published()
-        ],
-        "licensedb:platformTerms": [
-            {"@type": "sc:CreativeWork", "name": f"{p.name} terms", "@id": p.terms_url or base_url + p.get_absolute_url()}
-            for p in dataset.platforms.all()
-            if p.terms_apply
-        ],
-        "sdPublisher": {"@type": "sc:Organization", "name": "licensedb"},
-        "sdDatePublished": (dataset.last_reviewed.isoformat() if dataset.last_reviewed else None),
-    }
-    if dataset.year:
-        document["datePublished"] = str(dataset.year)
-    if dataset.bibtex:
-        document["citeAs"] = dataset.bibtex
-    return {k: v for k, v in document.items() if v not in (None, [], "")}
+def table_csv(table: list[list[str]], excel: bool = False) -> str:
+    return to_csv(table, excel=excel)
 
 
 # --- provenance card ---------------------------------------------------------------------------------
@@ -227,9 +116,9 @@ def provenance_card(datasets: list[Dataset], base_url: str = "") -> str:
         key=lambda d: order[d.pk],
     )
     lines = ["# Data provenance card", "", f"Generated by licensedb from {len(datasets)} dataset(s).", ""]
-    lines += ["## Datasets", "", "| Dataset | Licence (data) | Videos from | Status |", "| --- | --- | --- | --- |"]
+    lines += ["## Datasets", "", "| Dataset | Licence (data, SPDX) | Videos from | Status |", "| --- | --- | --- | --- |"]
     for d in datasets:
-        licences = ", ".join(l.licence.short_name for l in d.current_terms) or "none recorded"
+        licences = licensing.spdx_expression(d.current_terms)
         platforms = ", ".join(p.name for p in d.platforms.all()) or "not recorded"
         lines.append(f"| [{d.name}]({base_url}{d.get_absolute_url()}) | {licences} | {platforms} | {d.get_status_display()} |")
     lines += ["", "## Effective verdicts", "", "| Use | " + " | ".join(d.name for d in datasets) + " |",
@@ -269,10 +158,10 @@ def provenance_card(datasets: list[Dataset], base_url: str = "") -> str:
 
 
 def safe_cell(value):
-    """A CSV cell that a spreadsheet will not run as a formula (=, +, -, @, tab or CR first)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """A CSV cell that a spreadsheet will not run as a formula (see licensedb.csvcells)."""
+    from .csvcells import safe_cell as safe
+
+    return safe(value)
 
 
 # --- models ------------------------------------------------------------------------------------------
@@ -325,17 +214,16 @@ def model_records(base_url: str = "") -> list[dict]:
 MODEL_CSV_FIELDS = ["slug", "name", "kind", "organisations", "released", "weights_licences", "disclosure", "conflict", "url"]
 
 
-def models_csv(records: list[dict]) -> str:
+def models_csv(records: list[dict], excel: bool = False) -> str:
     from .vocabulary import MODEL_USE_KEYS
 
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(MODEL_CSV_FIELDS + list(MODEL_USE_KEYS) + [f"weights_{use}" for use in MODEL_USE_KEYS] + ["training_data"])
+    header = MODEL_CSV_FIELDS + list(MODEL_USE_KEYS) + [f"weights_{use}" for use in MODEL_USE_KEYS] + ["training_data"]
+    rows = [header]
     for record in records:
-        row = [safe_cell("; ".join(record[f]) if isinstance(record[f], list) else ("" if record[f] is None else record[f]))
+        row = ["; ".join(record[f]) if isinstance(record[f], list) else ("" if record[f] is None else record[f])
                for f in MODEL_CSV_FIELDS]
         row += [record["answers"][use]["effective"] for use in MODEL_USE_KEYS]
         row += [record["answers"][use]["weights"] for use in MODEL_USE_KEYS]
         row.append("; ".join(f"{t['dataset']} ({t['role']})" for t in record["training_data"]))
-        writer.writerow(row)
-    return out.getvalue()
+        rows.append(row)
+    return to_csv(rows, excel=excel)

@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import Dataset, Licence, Modality, Organisation, SourcePlatform, TrainedModel
+from .params import ParameterError, whole_number
 from .vocabulary import (
     MODEL_USES,
     USES,
@@ -44,15 +45,19 @@ def current_terms(licence_filter: Q) -> Q:
     )
 
 
-class SearchTextField(forms.CharField):
-    """Search words: anything a user types is acceptable (NUL bytes are dropped, not refused)."""
+class YearField(forms.Field):
+    """A four-digit year, read with the project's one integer parser."""
 
     def to_python(self, value):
-        return super().to_python((value or "").replace("\x00", " "))
+        try:
+            return whole_number(value, "year", minimum=1000, maximum=9999, default=0) or None
+        except ParameterError as error:
+            raise forms.ValidationError(error.message, code="invalid") from error
 
 
-class SearchTextFilter(django_filters.CharFilter):
-    field_class = SearchTextField
+@extend_schema_field({"type": "integer", "minimum": 1000, "maximum": 9999})
+class YearFilter(django_filters.Filter):
+    field_class = YearField
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -85,8 +90,8 @@ class DatasetFilter(django_filters.FilterSet):
     distribution = django_filters.MultipleChoiceFilter(
         field_name="distribution__slug", choices=Distribution.choices, label="Distribution"
     )
-    year = django_filters.NumberFilter(label="Year")
-    q = SearchTextFilter(method="filter_q", label="Search words (as on the search page)")
+    year = YearFilter(label="Year")
+    q = django_filters.CharFilter(method="filter_q", label="Search words (as on the search page)")
     sort = django_filters.OrderingFilter(
         fields=(("name", "name"), ("year", "year"), ("updated", "updated"), ("last_reviewed", "last_reviewed")),
         label="Sort",

@@ -34,6 +34,14 @@ EDIT_CONFLICT = (
     "are still in the form below: open the entry again in another tab to see the other changes, then "
     "apply yours and save."
 )
+EDIT_VERSION_MISSING = (
+    "This form did not say which version of the entry it was opened on, so it could not be checked "
+    "against other curators' changes and was not saved. Open the entry again and re-apply your changes."
+)
+BULK_VERSION_STALE = (
+    "Not changed, because they were edited after this list was loaded (or the list did not say which "
+    "version it showed): {names}. Reload the list and try again."
+)
 TAKEDOWN_NEEDS_DATE = "A withdrawn or taken-down dataset needs the date it happened."
 TAKEDOWN_NEEDS_REASON = "Say why the dataset was withdrawn or taken down."
 

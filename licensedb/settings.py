@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "corsheaders",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -61,17 +62,31 @@ INSTALLED_APPS = [
     "simple_history",
 ]
 
+# Order matters:
+# - SecurityMiddleware first, so a plain-HTTP request is redirected before any other work;
+# - WhiteNoise serves static files, already compressed (brotli and gzip) by collectstatic;
+# - CORS before anything that may answer on its own (the guard's 400s, CommonMiddleware), so that
+#   cross-origin clients can read those answers too;
+# - GZip then compresses every page, JSON and CSV answer below it. It sits above everything that writes
+#   a response body and below the SSL redirect; Django's GZipMiddleware pads each response with random
+#   bytes against BREACH, and CSRF tokens are masked per response, so compressing pages that carry
+#   them does not leak them;
+# - the content security policy and X-Frame-Options go on every answer, the guard's too;
+# - the request guard refuses NUL bytes and over-deep JSON before sessions or views see them.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "licensedb.request_guard.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "csp.middleware.CSPMiddleware",
     "licensedb.db_router.ReplicaMiddleware",
     "licensedb.api.middleware.ApiMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -89,6 +104,10 @@ AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_VERBOSE = False
 
 ROOT_URLCONF = "licensedb.urls"
+# After an admin log-in whose `next` was refused (another site, say), land on the admin's index,
+# not on Django's default /accounts/profile/, which this site does not have.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 TEMPLATES = [
     {
@@ -116,6 +135,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# SQLite (make run, development): several gunicorn workers or threads write at once. Immediate
+# transactions take the write lock when they begin, so a writer waits (up to the busy timeout) instead
+# of failing with "database is locked" when it would upgrade a read lock; WAL lets readers go on
+# while one writer writes.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 # Read replicas: safe, anonymous requests read from DATABASE_REPLICA_URL (see licensedb/db_router.py).
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
@@ -178,6 +207,10 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "licensedb.api.middleware.exception_handler",
+    # How many proxies add to X-Forwarded-For in front of the application (nginx: 1). Rate limits count
+    # the client address the nearest proxy saw; with 0 they count the connection's own address, and a
+    # client-sent X-Forwarded-For is never believed.
+    "NUM_PROXIES": int(os.environ.get("LICENSEDB_PROXIES", "1" if PRODUCTION else "0")),
 }
 # Requests per minute (or "N/second", "N/hour"); read on every request, so tests and operators can change them.
 LICENSEDB_THROTTLE = {
@@ -260,6 +293,17 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# CORS: the read API, the exports and POST /api/v1/check/ may be called from any origin (a notebook,
+# another web app). No credentials: a cross-origin page never rides on a curator's session cookie;
+# curators writing from elsewhere send their API token, which the page must already hold.
+CORS_URLS_REGEX = r"^/(api/v1/|export/|datasets/[^/]+/(cite\.bib|croissant\.json)$|changes/feed/$)"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "if-none-match", "if-modified-since", "user-agent",
+                      "x-requested-with"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Content-Disposition", "Link"]
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 SITE_NAME = "licensedb"
 # Search answers are cached per catalogue revision (any edit makes them obsolete); 0 turns it off.

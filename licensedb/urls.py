@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views, views_audit, views_changes, views_compare, views_exports, views_models
+from .conditional import catalogue_conditional
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,18 +21,20 @@ urlpatterns = [
     path("audit/<slug:audit_id>/report.<str:fmt>", views_audit.audit_export, name="audit-export"),
     path("export/catalogue.csv", views_exports.catalogue_csv, name="export-catalogue-csv"),
     path("export/catalogue.json", views_exports.catalogue_json, name="export-catalogue-json"),
+    path("export/catalogue.bib", views_exports.catalogue_bibtex, name="export-catalogue-bibtex"),
     path("export/cite.bib", views_exports.selection_bibtex, name="export-bibtex"),
     path("export/models.csv", views_exports.models_csv, name="export-models-csv"),
     path("export/models.json", views_exports.models_json, name="export-models-json"),
     path("export/provenance.md", views_exports.provenance, name="export-provenance"),
     path("changes/", views_changes.changes_page, name="changes"),
-    path("changes/feed/", views_changes.ChangesFeed(), name="changes-feed"),
+    path("changes/feed/", catalogue_conditional(views_changes.ChangesFeed()), name="changes-feed"),
     path("licences/", views.licence_list, name="licence-list"),
     path("licences/<str:slug>/", views.licence_detail, name="licence-detail"),
     path("platforms/", views.platform_list, name="platform-list"),
     path("platforms/<slug:slug>/", views.platform_detail, name="platform-detail"),
     path("about/", views.about, name="about"),
     path("about/coverage/", views.coverage, name="coverage"),
+    path("vocab/", views.vocab, name="vocab"),
     path("search/", include("search.urls")),
     path("api/v1/", include("licensedb.api.urls")),
     path("healthz", views.healthz, name="healthz"),
@@ -43,3 +46,4 @@ urlpatterns = [
 
 
 handler404 = "licensedb.views.page_not_found"
+handler500 = "licensedb.views.server_error"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -12,6 +12,7 @@ from . import history, verdict_store
 from .claims import check_claims
 from .text import country_name
 from .filters import SORTS, DatasetFilter
+from .params import MAX_PAGE, ParameterError, whole_number
 from .models import (
     Condition,
     Dataset,
@@ -30,7 +31,7 @@ LIST_PAGE_SIZE = 25
 
 def bad_request(request: HttpRequest, errors: dict[str, list[str]], status: int = 400) -> HttpResponse:
     """A page that names each bad parameter and says what it accepts."""
-    return render(request, "400.html", {"errors": errors}, status=status)
+    return render(request, "400.html", {"errors": errors, "restart": request.path.replace("\x00", "")}, status=status)
 
 
 def list_queryset():
@@ -51,9 +52,9 @@ def paginate(request: HttpRequest, items, per_page: int = LIST_PAGE_SIZE):
     """The requested page, or an error message naming the `page` parameter."""
     paginator = Paginator(items, per_page)
     try:
-        return paginator.page(request.GET.get("page") or 1), None
-    except PageNotAnInteger:
-        return None, {"page": ["Page must be a whole number, starting at 1."]}
+        return paginator.page(whole_number(request.GET.get("page"), "page", minimum=1, maximum=MAX_PAGE, default=1)), None
+    except ParameterError as error:
+        return None, error.errors
     except EmptyPage:
         return None, {"page": [f"There are only {paginator.num_pages} page(s) of results."]}
 
@@ -303,6 +304,16 @@ def coverage(request: HttpRequest) -> HttpResponse:
     return render(request, "coverage.html", {"coverage": coverage_module.compute()})
 
 
+def vocab(request: HttpRequest) -> HttpResponse:
+    """The namespace of the terms the machine-readable exports use (see licensedb.croissant)."""
+    from .croissant import vocabulary_namespace
+
+    return render(request, "vocab.html", {
+        "uses": USES, "verdict_values": VerdictValue.choices, "conditions": Condition.objects.order_by("name"),
+        "namespace": vocabulary_namespace(request.build_absolute_uri("/")[:-1]),
+    })
+
+
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers: 200 when every configured database answers, 503 otherwise."""
     from django.db import DatabaseError, connections
@@ -325,19 +336,38 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A refused form (no valid CSRF token): JSON under /api/, a page that looks like the site elsewhere."""
     message = "This form could not be accepted: reload the page and send it again (your session may have expired)."
     if request.path.startswith("/api/"):
-        from django.http import JsonResponse
+        from .api.errors import error_response
 
-        return JsonResponse({"detail": "CSRF check failed: send an API token instead of a session cookie, or a CSRF token."}, status=403)
+        return error_response("CSRF check failed: send an API token instead of a session cookie, or a CSRF token.", status=403)
     return render(request, "403_csrf.html", {"message": message}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
     """404s: JSON under /api/, the site's own page elsewhere."""
     if request.path.startswith("/api/"):
-        from django.http import JsonResponse
+        from .api.errors import error_response
 
-        return JsonResponse({"detail": f"Nothing at {request.path[:200]}. See /api/v1/docs/ for the API."}, status=404)
+        return error_response(f"Nothing at {request.path[:200]}. See /api/v1/docs/ for the API.", status=404)
     return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Uncaught exceptions, wherever they were raised (views or middleware): a 503 with Retry-After
+    while the database is unreachable, else the static 500 page (JSON under /api/)."""
+    import sys
+
+    from django.template.loader import render_to_string
+
+    from . import outage
+
+    exception = sys.exc_info()[1]
+    if outage.is_outage(exception):
+        return outage.unavailable(request, exception)
+    if request.path.startswith("/api/"):
+        from .api.errors import error_response
+
+        return error_response("Something went wrong on our side; it has been logged.", status=500)
+    return HttpResponse(render_to_string("500.html"), status=500)
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

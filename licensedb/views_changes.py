@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import NamedTuple
 
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
@@ -18,37 +19,62 @@ KINDS = {"": "All changes", "licence": "Licence changes", "takedown": "Takedowns
 PAGE = 50
 
 
-def recent(kind: str, before: datetime.datetime | None, limit: int) -> list[history.EntryChanges]:
-    groups = history.grouped(history.changes(limit=limit * 6, before=before))
-    if kind:
-        groups = [g for g in groups if kind in g.events]
-    return groups[:limit]
+class ChangesQuery(NamedTuple):
+    kind: str
+    before: datetime.datetime | None
+    cursor: history.Cursor | None
+
+
+def parse_query(params) -> tuple[ChangesQuery | None, dict[str, list[str]]]:
+    """``kind``, ``before`` and ``cursor`` of the page and the API, or the errors naming them."""
+    errors: dict[str, list[str]] = {}
+    kind = params.get("kind", "")
+    if kind not in KINDS:
+        errors["kind"] = [f"Use one of: {', '.join(k for k in KINDS if k)} (or leave it out)."]
+    before = None
+    if params.get("before"):
+        try:
+            before = parse_datetime(params["before"].replace(" ", "+")[:64])
+        except ValueError:  # well formed but not a date, like month 13
+            before = None
+        if before is None or before.tzinfo is None:
+            errors["before"] = ["Give a date and time with its offset, like 2026-11-24T12:00:00+00:00."]
+    cursor = None
+    if params.get("cursor"):
+        try:
+            cursor = history.Cursor.decode(params["cursor"][:200])
+        except ValueError:
+            errors["cursor"] = ["This is not a cursor from a changes page; start again from the first page."]
+    return (None if errors else ChangesQuery(kind, before, cursor)), errors
 
 
 def changes_page(request: HttpRequest) -> HttpResponse:
-    kind = request.GET.get("kind", "")
-    if kind not in KINDS:
-        return bad_request(request, {"kind": [f"Use one of: {', '.join(k for k in KINDS if k)} (or leave it out)."]})
-    before = None
-    if request.GET.get("before"):
-        before = parse_datetime(request.GET["before"].replace(" ", "+"))
-        if before is None:
-            return bad_request(request, {"before": ["Give a date and time like 2026-11-24T12:00:00+00:00."]})
-    groups = recent(kind, before, PAGE)
-    older = groups[-1].changes[-1].when.isoformat() if len(groups) == PAGE else None
-    return render(request, "changes/changes.html", {"groups": groups, "kind": kind, "kinds": KINDS, "older": older})
+    query, errors = parse_query(request.GET)
+    if errors:
+        return bad_request(request, errors)
+    groups, following = history.grouped_page(PAGE, query.cursor, query.kind, query.before)
+    older = None
+    if following is not None:
+        params = request.GET.copy()
+        params["cursor"] = following.encode()
+        older = "?" + params.urlencode()
+    return render(request, "changes/changes.html", {"groups": groups, "kind": query.kind, "kinds": KINDS, "older": older})
 
 
 class ChangesFeed(Feed):
     feed_type = Atom1Feed
     title = "licensedb: changes to the catalogue"
     subtitle = "New entries, changed verdicts, licence changes and takedowns of public video datasets."
+    author_name = "licensedb curators"
 
     def link(self):
         return reverse("changes")
 
     def items(self):
-        return recent("", None, 50)
+        groups = history.grouped_page(50)[0]
+        for group, tag in zip(groups, history.unique_tags(groups)):
+            group.tag = tag
+        return groups
 
     def item_title(self, item: history.EntryChanges) -> str:
         labels = {"licence": "[licence change] ", "takedown": "[takedown] "}
@@ -65,7 +91,13 @@ class ChangesFeed(Feed):
         return reverse("dataset-history", args=[item.dataset_slug])
 
     def item_guid(self, item: history.EntryChanges) -> str:
-        return f"tag:licensedb,2026:{item.dataset_slug}:{item.when.isoformat()}"
+        """An id from what changed, not from when or in which database row: the same change keeps its
+        id through a backup and restore and through a reseed of the catalogue."""
+        return item.tag
+
+    def item_author_name(self, item: history.EntryChanges) -> str | None:
+        users = sorted({c.user for c in item.changes if c.user})
+        return ", ".join(users) or None
 
     item_guid_is_permalink = False
 

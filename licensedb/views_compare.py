@@ -9,7 +9,10 @@ from django.utils.http import urlencode
 
 from . import comparison
 from .checks import check
+from .conditional import catalogue_conditional
+from .csvcells import wants_excel
 from .exports import table_csv
+from .api.errors import error_response
 from .models import Condition, Dataset
 from .selection import SelectionError, parse_slugs, resolve_one, select
 from .views import bad_request
@@ -28,13 +31,17 @@ def _compare_url(slugs: list[str], **extra) -> str:
     return reverse("compare") + "?" + urlencode(params)
 
 
+@catalogue_conditional
 def compare(request: HttpRequest) -> HttpResponse:
     slugs = parse_slugs(request.GET.getlist("datasets"))
     fmt = request.GET.get("format") or "html"
     hide_same = request.GET.get("hide_same") == "1"
-    if fmt not in FORMATS:
-        errors = {"format": [f"Use one of: {', '.join(FORMATS)}."]}
-        return JsonResponse(errors, status=400) if fmt in ("csv", "json") else bad_request(request, errors)
+    excel = wants_excel(request.GET)
+    if fmt not in FORMATS or excel is None:
+        errors = {"format": [f"Use one of: {', '.join(FORMATS)}."]} if fmt not in FORMATS else {}
+        if excel is None:
+            errors["excel"] = ["Use excel=1 for the Excel variant (with a UTF-8 byte-order mark), or leave it out."]
+        return error_response(errors=errors) if fmt in ("csv", "json") else bad_request(request, errors)
 
     added = request.GET.get("add", "")
     add_message = ""
@@ -48,7 +55,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         datasets = select(slugs, minimum=2, maximum=10)
     except SelectionError as error:
         if fmt in ("csv", "json"):
-            return JsonResponse(error.errors, status=400)
+            return error_response(errors=error.errors)
         landing = not slugs and not added  # /compare/ itself: explain and offer the picker
         known = list(Dataset.objects.published().filter(slug__in=slugs).values_list("slug", "name"))
         context.update(errors={} if landing else error.errors, known=known)
@@ -57,7 +64,8 @@ def compare(request: HttpRequest) -> HttpResponse:
     table = comparison.build(datasets)
     rows = [row for row in table.rows if row.differs or not hide_same]
     if fmt == "csv":
-        response = HttpResponse(table_csv(comparison.Comparison(table.datasets, rows).as_table()), content_type="text/csv; charset=utf-8")
+        text = table_csv(comparison.Comparison(table.datasets, rows).as_table(), excel=excel)
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="licensedb-compare-{"-".join(slugs)[:80]}.csv"'
         return response
     if fmt == "json":
@@ -74,6 +82,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         differing=sum(1 for row in table.rows if row.differs),
         links={
             "csv": reverse("compare") + "?" + urlencode({**base, "format": "csv", **({"hide_same": 1} if hide_same else {})}),
+            "excel": reverse("compare") + "?" + urlencode({**base, "format": "csv", "excel": 1, **({"hide_same": 1} if hide_same else {})}),
             "json": reverse("compare") + "?" + urlencode({**base, "format": "json", **({"hide_same": 1} if hide_same else {})}),
             "toggle": _compare_url(slugs, hide_same="" if hide_same else "1"),
             "provenance": reverse("export-provenance") + "?" + urlencode(base),

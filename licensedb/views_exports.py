@@ -1,4 +1,5 @@
-"""Exports: the catalogue as CSV and JSON, BibTeX, Croissant JSON-LD and provenance cards."""
+"""Exports: the catalogue as CSV, JSON and BibTeX, citations of a selection, Croissant JSON-LD and
+provenance cards. Each answers conditional GETs (ETag / Last-Modified from the catalogue revision)."""
 
 from __future__ import annotations
 
@@ -7,27 +8,40 @@ import json
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 
-from . import exports, verdict_store
+from . import bibtex, croissant, exports, verdict_store
+from .api.errors import error_response
+from .conditional import catalogue_conditional
+from .csvcells import wants_excel
 from .models import Dataset
 from .selection import SelectionError, parse_slugs, select
+
+BIBTEX = "application/x-bibtex; charset=utf-8"
+EXCEL_ERROR = {"excel": ["Use excel=1 for the Excel variant (with a UTF-8 byte-order mark), or leave it out."]}
 
 
 def _base(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")[:-1]
 
 
+@catalogue_conditional
 def catalogue_csv(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(exports.catalogue_csv(exports.catalogue_records(_base(request))), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="licensedb-catalogue.csv"'
+    excel = wants_excel(request.GET)
+    if excel is None:
+        return error_response(errors=EXCEL_ERROR)
+    text = exports.catalogue_csv(exports.catalogue_records(_base(request)), excel=excel)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    name = "licensedb-catalogue-excel.csv" if excel else "licensedb-catalogue.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
+@catalogue_conditional
 def catalogue_json(request: HttpRequest) -> HttpResponse:
     from django.utils import timezone
 
     from . import revision
 
-    number, _ = revision.current()
+    number = revision.current().number
     return JsonResponse(
         {"generated": timezone.now().isoformat(timespec="seconds"), "revision": number,
          "datasets": exports.catalogue_records(_base(request)),
@@ -36,38 +50,51 @@ def catalogue_json(request: HttpRequest) -> HttpResponse:
     )
 
 
-def dataset_bibtex(request: HttpRequest, slug: str) -> HttpResponse:
-    dataset = get_object_or_404(Dataset.objects.published().prefetch_related("organisations"), slug=slug)
-    response = HttpResponse(exports.bibtex(dataset), content_type="application/x-bibtex; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{slug}.bib"'
+def _bibtex_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type=BIBTEX)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
 
-def _selection(request: HttpRequest, maximum: int = 50):
+@catalogue_conditional
+def catalogue_bibtex(request: HttpRequest) -> HttpResponse:
+    """Every published dataset's citation, in one file with unique keys."""
+    datasets = Dataset.objects.published().prefetch_related("organisations").order_by("name")
+    return _bibtex_response(bibtex.render(datasets), "licensedb-catalogue.bib")
+
+
+@catalogue_conditional
+def dataset_bibtex(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset = get_object_or_404(Dataset.objects.published().prefetch_related("organisations"), slug=slug)
+    return _bibtex_response(bibtex.render([dataset]), f"{slug}.bib")
+
+
+def _selection(request: HttpRequest, maximum: int):
     return select(parse_slugs(request.GET.getlist("datasets")), minimum=1, maximum=maximum)
 
 
+@catalogue_conditional
 def selection_bibtex(request: HttpRequest) -> HttpResponse:
     try:
-        datasets = _selection(request)
+        datasets = _selection(request, maximum=200)
     except SelectionError as error:
-        return JsonResponse(error.errors, status=400)
-    response = HttpResponse(exports.bibtex_many(datasets), content_type="application/x-bibtex; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="licensedb-selection.bib"'
-    return response
+        return error_response(errors=error.errors)
+    return _bibtex_response(bibtex.render(datasets), "licensedb-selection.bib")
 
 
+@catalogue_conditional
 def dataset_croissant(request: HttpRequest, slug: str) -> HttpResponse:
     dataset = get_object_or_404(Dataset.objects.published(), slug=slug)
-    document = exports.croissant(dataset, verdict_store.explain(dataset), _base(request))
+    document = croissant.document(dataset, verdict_store.explain(dataset), _base(request))
     return HttpResponse(json.dumps(document, indent=1, ensure_ascii=False), content_type="application/ld+json; charset=utf-8")
 
 
+@catalogue_conditional
 def provenance(request: HttpRequest) -> HttpResponse:
     try:
         datasets = _selection(request, maximum=10)
     except SelectionError as error:
-        return JsonResponse(error.errors, status=400)
+        return error_response(errors=error.errors)
     response = HttpResponse(exports.provenance_card(datasets, _base(request)), content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="provenance-card.md"'
     return response

@@ -139,6 +139,11 @@ class LicenceLayer(models.TextChoices):
     CODE = "code", "Code licence"
 
 
+# The catalogue's record for "the creators state no licence": kept so that the finding has evidence,
+# but it is not a licence, and no interface presents it as one (SPDX calls it NONE).
+NO_LICENCE_SLUG = "unknown"
+
+
 class LicenceCategory(models.TextChoices):
     PERMISSIVE = "permissive", "Permissive"
     COPYLEFT = "copyleft", "Copyleft / share-alike"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -34,8 +35,10 @@ class FacetValueSerializer(serializers.Serializer):
 
 
 class SearchResponseSerializer(serializers.Serializer):
-    q = serializers.CharField()
     count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True, help_text="The next page of results, if any")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page of results, if any")
+    q = serializers.CharField()
     page = serializers.IntegerField()
     page_size = serializers.IntegerField()
     results = HitSerializer(many=True)
@@ -52,6 +55,12 @@ FACET_PARAMETERS = [
 
 
 class SearchView(APIView):
+    @staticmethod
+    def _page_link(request, page: int) -> str:
+        params = request.query_params.copy()
+        params["page"] = str(page)
+        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
     @extend_schema(
         summary="Search the catalogue",
         description="Ranked full-text search over names, aliases, organisations, licences, platforms, "
@@ -68,11 +77,13 @@ class SearchView(APIView):
         try:
             response = search(request.query_params)
         except SearchInputError as error:
-            return Response(error.errors, status=400)
+            raise ValidationError(error.errors) from error
         return Response(
             {
-                "q": response.q,
                 "count": response.count,
+                "next": self._page_link(request, response.page + 1) if response.page < response.pages else None,
+                "previous": self._page_link(request, response.page - 1) if response.page > 1 else None,
+                "q": response.q,
                 "page": response.page,
                 "page_size": response.page_size,
                 "results": [

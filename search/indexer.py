@@ -22,9 +22,10 @@ from .models import SearchDocument, SearchFacet, SearchFacetValue, SearchTerm
 BATCH = 1000
 
 
-def index_version() -> int:
-    """The catalogue revision, which changes after every index write: keys caches of search data."""
-    return revision.current()[0]
+def index_version() -> str:
+    """The catalogue revision with the database's epoch (it changes after every index write, and
+    differs between databases): keys caches of search data."""
+    return revision.current().tag
 
 
 def bump_version() -> None:

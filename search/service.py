@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from licensedb.models import Licence, Modality, SourcePlatform
+from licensedb.params import MAX_PAGE, ParameterError, whole_number
 
 from .backends import BackendResult, get_backend
 from .backends.base import MARK_END, MARK_START
@@ -74,7 +75,7 @@ class SearchResponse:
         return max(1, -(-self.count // self.page_size))
 
 
-def _labels(version: int) -> dict[str, dict[str, str]]:
+def _labels(version: str) -> dict[str, dict[str, str]]:
     """Display names of facet values (and so the values each facet accepts). Cached per index version,
     which search.signals bumps when a licence, platform or modality changes."""
     key = f"search:facet-labels:{version}"
@@ -98,7 +99,9 @@ def parse_filters(params, labels: dict[str, dict[str, str]]) -> dict[str, list[s
         if not values:
             continue
         if name == "year":
-            bad = [v for v in values if not (v.isdigit() and len(v) == 4)]
+            years = [_year(v) for v in values]
+            bad = [v for v, year in zip(values, years) if year is None]
+            values = [str(year) for year in years if year is not None]
             known = "a four-digit year"
         else:
             bad = [v for v in values if v not in labels[name]]
@@ -112,16 +115,28 @@ def parse_filters(params, labels: dict[str, dict[str, str]]) -> dict[str, list[s
     return filters
 
 
+def _year(value: str) -> int | None:
+    try:
+        return whole_number(value, "year", minimum=1000, maximum=9999)
+    except ParameterError:
+        return None
+
+
 def parse_paging(params, default_size: int = 20) -> tuple[int, int]:
+    """``page`` from 1, and ``page_size`` from 1 (larger sizes are served as MAX_PAGE_SIZE)."""
     errors = {}
-    page, size = params.get("page", "1") or "1", params.get("page_size", str(default_size)) or str(default_size)
-    if not page.isdigit() or int(page) < 1:
-        errors["page"] = ["Page must be a whole number, starting at 1."]
-    if not size.isdigit() or int(size) < 1:
+    page = size = None
+    try:
+        page = whole_number(params.get("page"), "page", minimum=1, maximum=MAX_PAGE, default=1)
+    except ParameterError as error:
+        errors.update(error.errors)
+    try:
+        size = whole_number(params.get("page_size"), "page_size", minimum=1, maximum=MAX_PAGE, default=default_size)
+    except ParameterError:
         errors["page_size"] = [f"page_size must be a whole number from 1 to {MAX_PAGE_SIZE}."]
     if errors:
         raise SearchInputError(errors)
-    return int(page), min(int(size), MAX_PAGE_SIZE)
+    return page, min(size, MAX_PAGE_SIZE)
 
 
 def snippet_html(snippet: str) -> str:
@@ -170,7 +185,7 @@ def suggest(query: ParsedQuery, backend) -> str | None:
     return " ".join(rendered)
 
 
-def _everything(backend, offset: int, page_size: int, version: int) -> BackendResult:
+def _everything(backend, offset: int, page_size: int, version: str) -> BackendResult:
     """The unfiltered catalogue: its facet counts cover every document, so they are cached until the
     index next changes (see search.indexer.index_version)."""
     key = f"search:everything-facets:{version}"

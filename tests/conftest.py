@@ -70,7 +70,12 @@ class Factory:
             publication=Publication.PUBLISHED if published else Publication.DRAFT,
             **fields,
         )
-        dataset.distribution.set([forms] if isinstance(forms, str) else forms)
+        # linked without an m2m signal, so that the test entry's history holds only its creation
+        Through = Dataset.distribution.through
+        Through.objects.bulk_create([Through(dataset=dataset, distributionform_id=f) for f in ([forms] if isinstance(forms, str) else forms)])
+        from licensedb import verdict_store
+
+        verdict_store.request_refresh(dataset_ids=[dataset.pk])
         if platforms:
             dataset.platforms.set(platforms)
         for parent in parents:

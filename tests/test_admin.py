@@ -54,6 +54,22 @@ def add_inline_row(data: dict, prefix: str, values: dict) -> None:
     data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
 
 
+def listed_versions(client, *datasets) -> dict:
+    """The versions the changelist shows for these entries, as its form sends them with an action."""
+    page = client.get(reverse("admin:licensedb_dataset_changelist") + "?q=" + " ".join(d.slug for d in datasets[:1]))
+    inputs = BeautifulSoup(page.content, "html.parser").select("#changelist-form input[name^=version-]")
+    versions = {i["name"]: i["value"] for i in inputs}
+    for d in datasets[1:]:
+        versions.update(listed_versions(client, d))
+    return versions
+
+
+def run_action(client, action: str, *datasets, follow=False, versions=None):
+    data = {"action": action, "_selected_action": [d.pk for d in datasets],
+            **(listed_versions(client, *datasets) if versions is None else versions)}
+    return client.post(reverse("admin:licensedb_dataset_changelist"), data, follow=follow)
+
+
 @pytest.fixture
 def dataset(make):
     return make.dataset(name="Admin Test Set")
@@ -171,11 +187,7 @@ def test_a_takedown_needs_a_date_and_a_reason(curator_client, dataset):
 @pytest.mark.django_db
 def test_mark_reviewed_action_sets_last_reviewed(curator_client, make):
     a, b = make.dataset(), make.dataset()
-    response = curator_client.post(
-        reverse("admin:licensedb_dataset_changelist"),
-        {"action": "mark_reviewed", "_selected_action": [a.pk, b.pk]},
-        follow=True,
-    )
+    response = run_action(curator_client, "mark_reviewed", a, b, follow=True)
     assert response.status_code == 200
     a.refresh_from_db()
     assert a.last_reviewed == datetime.date.today()
@@ -218,14 +230,66 @@ def test_anonymous_users_cannot_reach_the_admin(client, dataset):
 def test_publish_and_unpublish_actions_keep_lineage_consistent(curator_client, make):
     parent = make.dataset(name="Action Parent", published=False)
     child = make.dataset(name="Action Child", published=False, parents=[parent])
-    url = reverse("admin:licensedb_dataset_changelist")
-    response = curator_client.post(url, {"action": "publish", "_selected_action": [child.pk]}, follow=True)
+    response = run_action(curator_client, "publish", child, follow=True)
     child.refresh_from_db()
     assert child.publication == "draft" and "derive from draft entries: Action Child" in response.content.decode()
-    curator_client.post(url, {"action": "publish", "_selected_action": [child.pk, parent.pk]})
+    run_action(curator_client, "publish", child, parent)
     child.refresh_from_db()
     parent.refresh_from_db()
     assert child.publication == parent.publication == "published"
-    response = curator_client.post(url, {"action": "unpublish", "_selected_action": [parent.pk]}, follow=True)
+    response = run_action(curator_client, "unpublish", parent, follow=True)
     parent.refresh_from_db()
     assert parent.publication == "published" and "Kept published" in response.content.decode()
+
+
+# --- the stale-edit check cannot be skipped ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("version", [None, ""])
+def test_a_change_form_without_its_version_is_refused(curator_client, dataset, version):
+    data = form_data(curator_client.get(change_url(dataset)))
+    data["summary"] = "An edit sent without the version it was based on."
+    if version is None:
+        data.pop("edit_version")
+    else:
+        data["edit_version"] = version
+    response = curator_client.post(change_url(dataset), data)
+    assert response.status_code == 200
+    assert "did not say which version" in BeautifulSoup(response.content, "html.parser").get_text(" ")
+    assert Dataset.objects.get(pk=dataset.pk).summary != data["summary"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action, field, before", [("publish", "publication", "draft"),
+                                                   ("unpublish", "publication", "published"),
+                                                   ("mark_reviewed", "last_reviewed", None)])
+def test_bulk_actions_leave_entries_edited_since_the_list_was_loaded_alone(curator_client, make, action, field, before):
+    published = before != "draft"
+    edited = make.dataset(name="Edited Meanwhile", published=published)
+    untouched = make.dataset(name="Not Edited", published=published)
+    versions = listed_versions(curator_client, edited, untouched)
+    edited.summary += " Someone else saved this after the list was loaded."
+    edited.save()
+    response = run_action(curator_client, action, edited, untouched, follow=True, versions=versions)
+    edited.refresh_from_db()
+    untouched.refresh_from_db()
+    assert getattr(edited, field) == before
+    assert getattr(untouched, field) != before
+    assert "edited after this list was loaded" in response.content.decode() and "Edited Meanwhile" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_bulk_actions_without_the_listed_versions_change_nothing(curator_client, make):
+    draft = make.dataset(name="Posted Without Versions", published=False)
+    response = run_action(curator_client, "publish", draft, follow=True, versions={})
+    draft.refresh_from_db()
+    assert draft.publication == "draft" and "Posted Without Versions" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_log_in_with_a_refused_next_lands_on_the_admin(client, curator):
+    response = client.post("/admin/login/?next=https://evil.example/steal",
+                           {"username": "curator", "password": "a-long-test-password", "next": "https://evil.example/steal"})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get(response["Location"]).status_code == 200

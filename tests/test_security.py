@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["/", "/datasets/", "/datasets/panda-70m/", "/datasets/panda-70m/history/", "/licences/",
          "/licences/cc-by-nc-4.0/", "/platforms/", "/platforms/youtube/", "/about/", "/search/?q=kinetics",
          "/compare/?datasets=panda-70m,hoi4d", "/compare/", "/check/?use=research&datasets=panda-70m,hoi4d",
-         "/changes/", "/datasets/does-not-exist/", "/datasets/?status=wrong", "/admin/login/", "/api/v1/docs/"]
+         "/changes/", "/datasets/does-not-exist/", "/datasets/?status=wrong", "/admin/login/", "/api/v1/docs/",
+         "/vocab/", "/compare/?datasets=%00"]
 
 
 @pytest.mark.django_db
@@ -47,11 +48,17 @@ def test_deploy_checks_pass_with_production_settings():
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "DJANGO_ALLOWED_HOSTS": "licensedb.example.org",
         "DJANGO_DEBUG": "false",
+        "CACHE_URL": "redis://cache.internal:6379/0",
     }
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+    # without a shared cache, rate limits would be counted per worker: the deploy check says so
+    env.pop("CACHE_URL")
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode != 0 and "licensedb.W001" in result.stderr + result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -151,10 +151,9 @@ class AuditView(APIView):
                 raise AuditInputError("Give the references: a list in 'references', text in 'text' or a file in 'file'.")
             report = audit_store.run(references, uses)
         except AmbiguousReferences as error:
-            raise ValidationError({
-                "references": [r.message for r in error.resolutions],
-                "candidates": {r.reference: [c.slug for c in r.candidates] for r in error.resolutions},
-            }) from error
+            refused = ValidationError({"references": [r.message for r in error.resolutions]})
+            refused.extra = {"candidates": {r.reference: [c.slug for c in r.candidates] for r in error.resolutions}}
+            raise refused from error
         except AuditInputError as error:
             raise ValidationError({"references": [str(error)]}) from error
         audit = audit_store.save(references, uses)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 from django.db import IntegrityError
-from django.http import HttpResponseNotModified, JsonResponse
-from django.utils.http import http_date, parse_http_date_safe
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .. import revision
+from .. import outage
+from ..conditional import conditional_answer, validators
+from .errors import error_body, error_response
 
 logger = logging.getLogger("licensedb.api")
 
@@ -19,18 +18,28 @@ NOT_CACHED = ("/api/v1/schema/", "/api/v1/docs/")
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus a 400 for a database rule the validation did not foresee. Anything else DRF
-    does not know is re-raised and answered as JSON by ApiMiddleware.process_exception."""
+    """DRF's handler, answering in the API's one error shape, plus a 400 for a database rule the
+    validation did not foresee. Anything else DRF does not know is re-raised and answered as JSON by
+    ApiMiddleware.process_exception (a 503 while the database is unreachable)."""
     if isinstance(exc, IntegrityError):
         logger.warning("API write refused by a database constraint: %s", exc)
-        return JsonResponse({"detail": "The change breaks one of the catalogue's rules and was not saved."}, status=400)
-    return drf_exception_handler(exc, context)
+        return error_response("The change breaks one of the catalogue's rules and was not saved.", status=400)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    data = response.data
+    extra = dict(getattr(exc, "extra", {}) or {})
+    if isinstance(data, dict) and set(data) == {"detail"}:
+        response.data = error_body(str(data["detail"]), **extra)
+    else:
+        response.data = error_body(errors=data, **extra)
+    return response
 
 
 class ApiMiddleware:
-    """For GET and HEAD under /api/v1/: a weak ETag from the catalogue revision and the request, and a
-    Last-Modified from the revision's time. A matching If-None-Match (or a fresh If-Modified-Since) gets
-    a 304 before any view work is done."""
+    """For GET and HEAD under /api/v1/: a weak ETag from the database's epoch, the catalogue revision
+    and the request, and a Last-Modified from the revision's time. A matching If-None-Match (or a fresh
+    If-Modified-Since) gets a 304 before any view work is done."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -39,20 +48,10 @@ class ApiMiddleware:
         path = request.path
         if not path.startswith(API_PREFIX) or request.method not in ("GET", "HEAD") or path.startswith(NOT_CACHED):
             return self.get_response(request)
-        number, changed_at = revision.current()
-        fingerprint = "|".join(
-            [request.get_full_path(), request.headers.get("Accept", ""), request.headers.get("Authorization", "")[:12]]
-        )
-        etag = f'W/"r{number}-{hashlib.sha256(fingerprint.encode()).hexdigest()[:20]}"'
-        last_modified = http_date(changed_at.timestamp())
-        if_none_match = request.headers.get("If-None-Match")
-        if if_none_match is not None:
-            if etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match.strip() == "*":
-                return self._not_modified(etag, last_modified)
-        else:
-            since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-            if since is not None and int(changed_at.timestamp()) <= since:
-                return self._not_modified(etag, last_modified)
+        etag, last_modified = validators(request, vary=("Accept", "Authorization"))
+        not_modified = conditional_answer(request, etag, last_modified)
+        if not_modified is not None:
+            return not_modified
         response = self.get_response(request)
         if response.status_code == 200:
             response["ETag"] = etag
@@ -61,15 +60,10 @@ class ApiMiddleware:
             response["Vary"] = "Accept, Authorization"
         return response
 
-    @staticmethod
-    def _not_modified(etag: str, last_modified: str):
-        response = HttpResponseNotModified()
-        response["ETag"] = etag
-        response["Last-Modified"] = last_modified
-        return response
-
     def process_exception(self, request, exception):
+        if outage.is_outage(exception):
+            return outage.unavailable(request, exception)
         if request.path.startswith("/api/"):
             logger.exception("API error at %s", request.path, exc_info=exception)
-            return JsonResponse({"detail": "Something went wrong on our side; it has been logged."}, status=500)
+            return error_response("Something went wrong on our side; it has been logged.", status=500)
         return None

@@ -1,11 +1,9 @@
-"""OpenAPI post-processing: document the error responses every operation can give."""
+"""OpenAPI post-processing: the servers, the error responses every operation can give, and path
+parameters described by the values they take (so that clients and fuzzers reach real objects)."""
 
-ERROR_SCHEMA = {
-    "type": "object",
-    "description": "An error. Validation errors map each field or parameter to its messages.",
-    "additionalProperties": True,
-    "properties": {"detail": {"type": "string"}},
-}
+from __future__ import annotations
+
+from .errors import ERROR_SCHEMA
 
 ERRORS = {
     "400": "Bad input: the body names each field or parameter that was wrong",
@@ -15,18 +13,47 @@ ERRORS = {
     "405": "Method not allowed",
     "406": "Not acceptable (the API speaks JSON)",
     "409": "Edit conflict: the entry changed since its version was read",
+    "413": "The request body is too large",
     "415": "Unsupported media type (send JSON)",
     "429": "Too many requests; see the Retry-After header",
+    "503": "The database is unavailable for a moment; see the Retry-After header",
 }
+
+# Examples of existing objects for path parameters, by the path's collection.
+SLUG_EXAMPLES = {"datasets": "hoi4d", "licences": "cc-by-nc-4.0", "platforms": "youtube"}
+
+
+def _path_parameters(path: str, operation: dict) -> None:
+    from ..vocabulary import Layer, UseChoice
+
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") != "path":
+            continue
+        schema = parameter.setdefault("schema", {"type": "string"})
+        if parameter["name"] == "layer":
+            schema["enum"] = list(Layer.values)
+            parameter["description"] = "The verdict layer a curator records"
+        elif parameter["name"] == "use":
+            schema["enum"] = list(UseChoice.values)
+            parameter["description"] = "One of the uses from /api/v1/uses/"
+        elif parameter["name"] == "slug":
+            collection = path.split("/")[3] if path.count("/") > 3 else ""
+            if collection in SLUG_EXAMPLES:
+                schema["example"] = SLUG_EXAMPLES[collection]
 
 
 def document_error_responses(result, generator, request, public):
+    if request is not None:
+        result["servers"] = [{"url": request.build_absolute_uri("/").rstrip("/"), "description": "This server"}]
+    else:
+        result["servers"] = [{"url": "/", "description": "The server that serves this schema"}]
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
+            _path_parameters(path, operation)
             responses = operation.setdefault("responses", {})
             for code, description in ERRORS.items():
-                if code == "409" and method not in ("patch", "put", "post"):
+                if code in ("409", "413") and method not in ("patch", "put", "post"):
                     continue
                 responses.setdefault(code, {
                     "description": description,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .. import licensing
 from ..claims import check_claims
 from ..models import Dataset, DatasetLicence, Licence, PlatformVerdict, SourcePlatform
 from ..vocabulary import USE_KEYS, USES, LicenceLayer, VerdictValue
@@ -76,16 +77,20 @@ class EffectiveSummarySerializer(serializers.Serializer):
 VerdictMap = serializers.DictField  # keyed by use
 
 
+SPDX_HELP = "SPDX identifier: the SPDX list's id, LicenseRef-<slug> for another licence, NONE when no licence is stated"
+
+
 class LicenceLineSerializer(serializers.ModelSerializer):
     licence = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     name = serializers.CharField(source="licence.name")
-    spdx_id = serializers.CharField(source="licence.spdx_id", allow_null=True)
+    spdx_id = serializers.CharField(source="licence.spdx", help_text=SPDX_HELP)
+    stated = serializers.BooleanField(source="licence.is_stated", help_text="False when the line records that no licence is stated")
     category = serializers.CharField(source="licence.category")
     current = serializers.BooleanField(source="is_current")
 
     class Meta:
         model = DatasetLicence
-        fields = ["licence", "name", "spdx_id", "category", "layer", "scope", "valid_from", "valid_until", "current"]
+        fields = ["licence", "name", "spdx_id", "stated", "category", "layer", "scope", "valid_from", "valid_until", "current"]
 
 
 class DatasetListSerializer(serializers.ModelSerializer):
@@ -100,12 +105,14 @@ class DatasetListSerializer(serializers.ModelSerializer):
     provenance_risk = serializers.SerializerMethodField(
         help_text="The creators distribute copies fetched from a platform whose terms forbid downloading"
     )
+    spdx = serializers.SerializerMethodField(
+        help_text="SPDX licence expression of the current dataset terms (NONE: no licence stated; NOASSERTION: none recorded)")
     verdicts = serializers.SerializerMethodField()
 
     class Meta:
         model = Dataset
         fields = ["slug", "name", "url", "aliases", "year", "status", "access", "distribution", "platforms",
-                  "derived_from", "licences", "provenance_risk", "verdicts", "last_reviewed"]
+                  "derived_from", "licences", "spdx", "provenance_risk", "verdicts", "last_reviewed"]
 
     def get_url(self, obj: Dataset) -> str:
         request = self.context.get("request")
@@ -129,7 +136,10 @@ class DatasetListSerializer(serializers.ModelSerializer):
         return sorted(parent.slug for parent in obj.derived_from.all())
 
     def get_licences(self, obj: Dataset) -> list[str]:
-        return [line.licence.slug for line in getattr(obj, "current_terms", [])]
+        return licensing.slugs(getattr(obj, "current_terms", []))
+
+    def get_spdx(self, obj: Dataset) -> str:
+        return licensing.spdx_expression(getattr(obj, "current_terms", []))
 
     @extend_schema_field(serializers.DictField(child=EffectiveSummarySerializer()))
     def get_verdicts(self, obj: Dataset) -> dict:
@@ -260,10 +270,17 @@ class DatasetDetailSerializer(DatasetListSerializer):
 
 class LicenceSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
+    spdx_id = serializers.CharField(source="spdx", help_text=SPDX_HELP)
+    spdx_listed = serializers.SerializerMethodField(help_text="Whether the SPDX licence list has this licence")
+    stated = serializers.BooleanField(source="is_stated", help_text="False for the record that no licence is stated")
 
     class Meta:
         model = Licence
-        fields = ["slug", "name", "spdx_id", "url", "version", "category", "summary", "permits", "requires", "forbids"]
+        fields = ["slug", "name", "spdx_id", "spdx_listed", "stated", "url", "version", "category", "summary",
+                  "permits", "requires", "forbids"]
+
+    def get_spdx_listed(self, obj: Licence) -> bool:
+        return bool(obj.spdx_id)
 
     def get_url(self, obj: Licence) -> str | None:
         return obj.url or None

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
@@ -16,11 +16,14 @@ from rest_framework.response import Response
 
 from .. import verdict_store
 from ..filters import DatasetFilter
+from ..params import ParameterError, whole_number
 from ..models import Dataset, DatasetLicence, DatasetVerdict, Evidence, Licence, SourcePlatform
 from ..checks import check
-from ..views_changes import recent as changes_list
+from ..history import grouped_page
+from ..views_changes import parse_query as parse_changes_query
 from ..selection import SelectionError, select
 from ..vocabulary import USES, USES_BY_KEY, LicenceLayer, VerdictValue
+from .pagination import envelope
 from .writes import (
     CuratorPermission,
     DatasetWriteSerializer,
@@ -161,10 +164,17 @@ class UseSerializer(serializers.Serializer):
     explanation = serializers.CharField()
 
 
+class UsesResponseSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = UseSerializer(many=True)
+
+
 class UsesView(APIView):
-    @extend_schema(summary="The uses a verdict answers for", responses=UseSerializer(many=True))
+    @extend_schema(summary="The uses a verdict answers for", responses=UsesResponseSerializer)
     def get(self, request):
-        return Response([UseSerializer(use).data for use in USES])
+        return Response(envelope(len(USES), None, None, [UseSerializer(use).data for use in USES]))
 
 
 class CheckRequestSerializer(serializers.Serializer):
@@ -173,6 +183,15 @@ class CheckRequestSerializer(serializers.Serializer):
                                      help_text="Dataset references, 1 to 50: slugs, names, Hugging Face ids, GitHub or arXiv links")
     models = serializers.ListField(child=serializers.CharField(max_length=2000), min_length=1, max_length=50, required=False,
                                    help_text="Or model references, 1 to 50, with a model use")
+
+    def validate_use(self, value):
+        from ..vocabulary import MODEL_USES_BY_KEY
+
+        if value not in USES_BY_KEY and value not in MODEL_USES_BY_KEY:
+            raise serializers.ValidationError(
+                f"Unknown use '{value[:60]}'. Dataset uses: {', '.join(USES_BY_KEY)}; model uses: {', '.join(MODEL_USES_BY_KEY)}."
+            )
+        return value
 
     def validate(self, data):
         from ..selection import select_models
@@ -275,6 +294,8 @@ class ChangeDetailSerializer(serializers.Serializer):
 
 
 class ChangeSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The change's history record, e.g. datasetverdict-1234")
+    when = serializers.DateTimeField()
     subject = serializers.CharField()
     kind = serializers.ChoiceField(choices=["created", "changed", "deleted"])
     user = serializers.CharField()
@@ -290,37 +311,33 @@ class ChangeGroupSerializer(serializers.Serializer):
 
 
 class ChangesResponseSerializer(serializers.Serializer):
+    count = serializers.IntegerField(allow_null=True, help_text="Always null: the change log is paged by cursor, not counted")
+    next = serializers.URLField(allow_null=True, help_text="The URL of older changes, if any")
+    previous = serializers.URLField(allow_null=True, help_text="Always null: the change log pages towards older changes only")
     results = ChangeGroupSerializer(many=True)
-    next = serializers.CharField(allow_null=True, help_text="The URL of older changes, if any")
 
 
 class ChangesView(APIView):
     @extend_schema(
         summary="Changes to published entries, newest first",
+        description="Paged by cursor: follow `next` until it is null to read every change exactly once.",
         parameters=[
             OpenApiParameter("kind", OpenApiTypes.STR, enum=["licence", "takedown"], description="Only licence changes or takedowns"),
-            OpenApiParameter("before", OpenApiTypes.DATETIME, description="Changes before this time (for older pages)"),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 100 (default 50)"),
+            OpenApiParameter("before", OpenApiTypes.DATETIME, description="Only changes made before this time"),
+            OpenApiParameter("cursor", OpenApiTypes.STR, description="Where the page starts (from `next`)"),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="Groups per page, 1 to 100 (default 50)"),
         ],
         responses=ChangesResponseSerializer,
     )
     def get(self, request):
-        errors = {}
-        kind = request.query_params.get("kind", "")
-        if kind not in ("", "licence", "takedown"):
-            errors["kind"] = ["Use licence or takedown (or leave it out)."]
-        before = None
-        if request.query_params.get("before"):
-            before = parse_datetime(request.query_params["before"].replace(" ", "+"))
-            if before is None:
-                errors["before"] = ["Give a date and time like 2026-11-24T12:00:00+00:00."]
-        size = request.query_params.get("page_size", "50")
-        if not size.isdigit() or not 1 <= int(size) <= 100:
-            errors["page_size"] = ["page_size must be a whole number from 1 to 100."]
+        query, errors = parse_changes_query(request.query_params)
+        try:
+            size = whole_number(request.query_params.get("page_size"), "page_size", minimum=1, maximum=100, default=50)
+        except ParameterError as error:
+            errors.update(error.errors)
         if errors:
-            return Response(errors, status=400)
-        size = int(size)
-        groups = changes_list(kind, before, size)
+            raise ValidationError(errors)
+        groups, following = grouped_page(size, query.cursor, query.kind, query.before)
         results = [
             {
                 "when": group.when,
@@ -329,7 +346,7 @@ class ChangesView(APIView):
                 "summary": group.summary,
                 "events": group.events,
                 "changes": [
-                    {"subject": c.subject, "kind": c.kind, "user": c.user,
+                    {"id": c.ref, "when": c.when, "subject": c.subject, "kind": c.kind, "user": c.user,
                      "details": [{"field": f, "before": b, "after": a} for f, b, a in c.details]}
                     for c in group.changes
                 ],
@@ -337,11 +354,11 @@ class ChangesView(APIView):
             for group in groups
         ]
         next_url = None
-        if len(groups) == size:
+        if following is not None:
             params = request.query_params.copy()
-            params["before"] = groups[-1].changes[-1].when.isoformat()
+            params["cursor"] = following.encode()
             next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-        return Response({"results": ChangeGroupSerializer(results, many=True).data, "next": next_url})
+        return Response(envelope(None, next_url, None, ChangeGroupSerializer(results, many=True).data))
 
 
 EXACT_MATCHES = ("slug", "former_slug", "name", "alias")
@@ -365,8 +382,9 @@ def resolved_redirect(request, reference: str):
     message = resolution.message or f"No published dataset is called '{reference[:80]}'."
     if resolution.status == RESOLVED:
         message = f"No published dataset is called '{reference[:80]}'. Did you mean {resolution.entry.name} ({resolution.entry.slug})?"
-    raise NotFound({"detail": message, "candidates": [c.slug for c in resolution.candidates]
-                    or ([resolution.entry.slug] if resolution.entry else [])})
+    missing = NotFound(message)
+    missing.extra = {"candidates": [c.slug for c in resolution.candidates] or ([resolution.entry.slug] if resolution.entry else [])}
+    raise missing
 
 
 class DatasetReferenceView(APIView):

@@ -35,6 +35,10 @@ class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "edit_conflict"
 
+    def __init__(self, detail=None, current_version: int | None = None):
+        super().__init__(detail)
+        self.extra = {"current_version": current_version}
+
 
 class CuratorPermission(BasePermission):
     """Authenticated, with Django's add/change permission on the model being written."""
@@ -57,7 +61,7 @@ def check_version(dataset: Dataset, version: int | None) -> None:
         raise serializers.ValidationError({"version": ["Send the entry's current version (from its JSON) with every change."]})
     message = rules.edit_conflict(dataset, version)
     if message:
-        raise Conflict({"version": [message], "current_version": type(dataset).objects.get(pk=dataset.pk).version})
+        raise Conflict({"version": [message]}, current_version=type(dataset).objects.get(pk=dataset.pk).version)
 
 
 class CuratedModelSerializer(serializers.ModelSerializer):

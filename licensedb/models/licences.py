@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from ..vocabulary import LicenceCategory, LicenceLayer
+from ..vocabulary import NO_LICENCE_SLUG, LicenceCategory, LicenceLayer
 from .fields import HttpURLField, choices_check, http_url_check
 
 
@@ -47,6 +47,19 @@ class Licence(models.Model):
     @property
     def short_name(self) -> str:
         return self.spdx_id or self.name
+
+    @property
+    def is_stated(self) -> bool:
+        """False for the record that says the creators state no licence at all."""
+        return self.slug != NO_LICENCE_SLUG
+
+    @property
+    def spdx(self) -> str:
+        """The SPDX identifier: the listed id, ``LicenseRef-<slug>`` for a licence not on the SPDX
+        list, or ``NONE`` when no licence is stated."""
+        if not self.is_stated:
+            return "NONE"
+        return self.spdx_id or f"LicenseRef-{self.slug}"
 
 
 class DatasetLicenceQuerySet(models.QuerySet):

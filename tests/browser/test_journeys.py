@@ -13,9 +13,9 @@ pytestmark = pytest.mark.browser
 
 def test_search_as_you_type_open_a_dataset_compare_and_export_csv(page, site, shot):
     page.goto(f"{site}/search/")
-    page.locator("#search-q").press_sequentially("panda", delay=60)
+    page.locator("#search-q").press_sequentially("panda-70m", delay=60)
     expect(page.locator(".search-hit h3 a").first).to_have_text("Panda-70M")
-    expect(page).to_have_url(f"{site}/search/?q=panda")  # the live results keep the address shareable
+    expect(page).to_have_url(f"{site}/search/?q=panda-70m")  # the live results keep the address shareable
     shot(page, "01-search-as-you-type")
 
     page.locator(".search-hit h3 a", has_text="Panda-70M").click()
@@ -39,8 +39,8 @@ def test_search_as_you_type_open_a_dataset_compare_and_export_csv(page, site, sh
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Export CSV").click()
     rows = list(csv.reader(io.StringIO(open(download_info.value.path(), encoding="utf-8").read())))
-    assert rows[0] == ["row", "differs", "Panda-70M", "HOI4D"]
-    assert any(row[0] == "Commercial training" for row in rows)
+    assert rows[0] == ["row", "label", "differs", "Panda-70M", "HOI4D"]
+    assert any(row[:2] == ["commercial_training", "Commercial training"] and row[3] == "prohibited" for row in rows)
 
 
 def test_check_a_use_for_three_datasets(page, site, shot):

@@ -9,11 +9,11 @@ from django.core.management.base import BaseCommand
 
 # Derived data is left out and rebuilt on restore: effective verdicts, the search index, the revision.
 EXCLUDE = ["licensedb.effectiveverdict", "licensedb.revision"]
-INCLUDE = ["licensedb", "auth.user", "auth.group"]
+INCLUDE = ["licensedb", "auth.user", "auth.group", "authtoken.token"]
 
 
 class Command(BaseCommand):
-    help = "Dump the curated data (entries, verdicts, evidence, licences, platforms, history, curators)."
+    help = "Dump the curated data (entries, verdicts, evidence, licences, platforms, history, curator accounts and their API tokens)."
 
     def add_arguments(self, parser):
         parser.add_argument("--output", help="file to write (.json, .json.gz, .json.xz); default under backups/")
