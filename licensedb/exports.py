@@ -5,10 +5,13 @@ licensedb.csvcells, which keeps spreadsheets from running it as a formula."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Iterator
+
 from django.db.models import Prefetch
 
 from . import licensing, verdict_store
-from .csvcells import to_csv
+from .csvcells import CsvRows, to_csv
 from .models import Dataset, DatasetLicence
 from .vocabulary import USE_KEYS, USES, INHERITED_PREFIX, LicenceLayer, VerdictValue
 
@@ -32,14 +35,23 @@ def _published_with_details():
     )
 
 
+STREAM_CHUNK = 500  # datasets read (with their related rows) per round of queries while streaming
+
+
 def catalogue_records(base_url: str = "") -> list[dict]:
     """One record per published dataset, with the effective verdict of every use."""
-    records = []
-    for d in _published_with_details():
+    return list(iter_catalogue_records(base_url))
+
+
+def iter_catalogue_records(base_url: str = "", chunk: int = STREAM_CHUNK) -> Iterator[dict]:
+    """The records of :func:`catalogue_records` one at a time, reading the database a chunk of datasets
+    at a time (an iterator query with its prefetches per chunk), so memory stays flat however large
+    the catalogue is and the first record is ready after the first chunk."""
+    for d in _published_with_details().iterator(chunk_size=chunk):
         data = [l for l in d.current_lines if l.layer == LicenceLayer.DATASET_TERMS]
         code = [l for l in d.current_lines if l.layer == LicenceLayer.CODE]
         effective = getattr(d, "effective", None)
-        records.append({
+        yield {
             "slug": d.slug,
             "name": d.name,
             "aliases": [a.name for a in d.aliases.all()],
@@ -74,8 +86,7 @@ def catalogue_records(base_url: str = "") -> list[dict]:
             "identifiers": [
                 {"kind": i.kind, "value": i.value, "key": i.key, "official": i.official} for i in d.identifiers.all()
             ],
-        })
-    return records
+        }
 
 
 def catalogue_header() -> list[str]:
@@ -91,8 +102,29 @@ def catalogue_row(record: dict) -> list:
     return row + [record["verdicts"][use] for use in USE_KEYS] + [record["own_terms"][use] for use in USE_KEYS]
 
 
-def catalogue_csv(records: list[dict], excel: bool = False) -> str:
-    return to_csv([catalogue_header(), *(catalogue_row(r) for r in records)], excel=excel)
+def catalogue_csv(records: Iterable[dict], excel: bool = False) -> str:
+    return "".join(catalogue_csv_lines(records, excel=excel))
+
+
+def catalogue_csv_lines(records: Iterable[dict], excel: bool = False) -> Iterator[str]:
+    """The catalogue CSV line by line (the header first), for a streamed response."""
+    writer = CsvRows(excel)
+    yield writer.start() + writer.row(catalogue_header())
+    for record in records:
+        yield writer.row(catalogue_row(record))
+
+
+def catalogue_json_chunks(head: dict, records: Iterable[dict], tail: dict) -> Iterator[str]:
+    """``{**head, "datasets": [records...], **tail}`` as JSON text, a record at a time (for a streamed
+    response; the same document ``json.dumps`` would give, laid out one record per block)."""
+    opening = json.dumps(head, indent=1)[:-2]  # without the closing "\n}"
+    yield opening + (',\n' if head else '') + ' "datasets": ['
+    for n, record in enumerate(records):
+        yield ("," if n else "") + "\n  " + json.dumps(record, indent=1).replace("\n", "\n  ")
+    yield "\n ]"
+    for key, value in tail.items():
+        yield ",\n " + json.dumps(key) + ": " + json.dumps(value, indent=1).replace("\n", "\n ")
+    yield "\n}\n"
 
 
 def table_csv(table: list[list[str]], excel: bool = False) -> str:

@@ -37,12 +37,31 @@ SORTS = {
 }
 
 
-def current_terms(licence_filter: Q) -> Q:
-    return Q(
-        licence_lines__in=Licence.dataset_lines.rel.related_model.objects.filter(
-            licence_filter, layer=LicenceLayer.DATASET_TERMS, valid_until__isnull=True
+def current_terms(licence_filter: Q) -> Exists:
+    """Datasets whose current data terms match ``licence_filter``: an EXISTS, so no join repeats a row
+    and no DISTINCT has to compare whole rows."""
+    from .models import DatasetLicence
+
+    return Exists(
+        DatasetLicence.objects.filter(
+            licence_filter, dataset=OuterRef("pk"), layer=LicenceLayer.DATASET_TERMS, valid_until__isnull=True
         )
     )
+
+
+def _linked(relation: str):
+    """A filter method: datasets linked through the many-to-many ``relation`` to any of the values
+    (objects or primary keys), as an EXISTS over the link table instead of a join with DISTINCT."""
+    through = Dataset._meta.get_field(relation).remote_field.through
+    target = Dataset._meta.get_field(relation).m2m_reverse_field_name()
+
+    def method(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if not value:
+            return queryset
+        values = [getattr(v, "pk", v) for v in value]
+        return queryset.filter(Exists(through.objects.filter(dataset_id=OuterRef("pk"), **{f"{target}__in": values})))
+
+    return method
 
 
 class YearField(forms.Field):
@@ -76,19 +95,19 @@ class DatasetFilter(django_filters.FilterSet):
         choices=LicenceCategory.choices, method="filter_category", label="Licence category"
     )
     platform = SlugMultipleChoiceFilter(
-        field_name="platforms__slug", queryset=SourcePlatform.objects.all(), to_field_name="slug", label="Source platform"
+        queryset=SourcePlatform.objects.all(), to_field_name="slug", label="Source platform", method="filter_platform"
     )
     organisation = SlugMultipleChoiceFilter(
-        field_name="organisations__slug", queryset=Organisation.objects.all(), to_field_name="slug", label="Organisation"
+        queryset=Organisation.objects.all(), to_field_name="slug", label="Organisation", method="filter_organisation"
     )
     modality = SlugMultipleChoiceFilter(
-        field_name="modalities__slug", queryset=Modality.objects.all(), to_field_name="slug", label="Modality"
+        queryset=Modality.objects.all(), to_field_name="slug", label="Modality", method="filter_modality"
     )
     # single-valued columns: no join can repeat a row, so no DISTINCT
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label="Status", distinct=False)
     access = django_filters.MultipleChoiceFilter(choices=Access.choices, label="Access", distinct=False)
     distribution = django_filters.MultipleChoiceFilter(
-        field_name="distribution__slug", choices=Distribution.choices, label="Distribution"
+        choices=Distribution.choices, label="Distribution", method="filter_distribution"
     )
     year = YearFilter(label="Year")
     q = django_filters.CharFilter(method="filter_q", label="Search words (as on the search page)")
@@ -104,7 +123,7 @@ class DatasetFilter(django_filters.FilterSet):
     def filter_licence(self, queryset: QuerySet, name: str, value) -> QuerySet:
         if not value:
             return queryset
-        return queryset.filter(current_terms(Q(licence__in=value))).distinct()
+        return queryset.filter(current_terms(Q(licence__in=value)))
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         from django.db.models.expressions import RawSQL
@@ -121,7 +140,12 @@ class DatasetFilter(django_filters.FilterSet):
     def filter_category(self, queryset: QuerySet, name: str, value) -> QuerySet:
         if not value:
             return queryset
-        return queryset.filter(current_terms(Q(licence__category__in=value))).distinct()
+        return queryset.filter(current_terms(Q(licence__category__in=value)))
+
+    filter_platform = _linked("platforms")
+    filter_organisation = _linked("organisations")
+    filter_modality = _linked("modalities")
+    filter_distribution = _linked("distribution")
 
 
 # One filter per use on its effective verdict: ?research=allowed&commercial_training=prohibited

@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "licensedb.db_router.ReplicaMiddleware",
     "licensedb.api.middleware.ApiMiddleware",
+    "licensedb.page_cache.PublicCacheMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -308,3 +309,5 @@ CORS_PREFLIGHT_MAX_AGE = 86400
 SITE_NAME = "licensedb"
 # Search answers are cached per catalogue revision (any edit makes them obsolete); 0 turns it off.
 SEARCH_CACHE_SECONDS = int(os.environ.get("LICENSEDB_SEARCH_CACHE_SECONDS", "300"))
+# Anonymous pages and API answers, stored per catalogue revision (licensedb.page_cache); 0 turns it off.
+LICENSEDB_PAGE_CACHE_SECONDS = int(os.environ.get("LICENSEDB_PAGE_CACHE_SECONDS", "600"))

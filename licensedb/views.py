@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from . import history, verdict_store
+from . import history, stats, verdict_store
 from .claims import check_claims
 from .text import country_name
 from .filters import SORTS, DatasetFilter
@@ -60,27 +60,15 @@ def paginate(request: HttpRequest, items, per_page: int = LIST_PAGE_SIZE):
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    published = Dataset.objects.published()
-    counts = {
-        "datasets": published.count(),
-        "licences": Licence.objects.filter(dataset_lines__dataset__in=published).distinct().count(),
-        "platforms": SourcePlatform.objects.filter(datasets__in=published).distinct().count(),
-        "evidence": Evidence.objects.filter(Q(dataset__in=published) | Q(platform__isnull=False)).count(),
-    }
-    commercial = dict(
-        published.values_list("effective__commercial_training").annotate(n=Count("pk")).values_list(
-            "effective__commercial_training", "n"
-        )
-    )
-    commercial_counts = [(value, commercial.get(value, 0)) for value in VerdictValue.values]
+    numbers = stats.catalogue_stats()
     return render(
         request,
         "home.html",
         {
-            "counts": counts,
-            "commercial_counts": commercial_counts,
+            "counts": numbers.counts,
+            "commercial_counts": numbers.commercial_counts,
             "changes": history.grouped(history.changes(limit=60))[:8],
-            "examples": published.order_by("-year", "name")[:6],
+            "examples": Dataset.objects.published().order_by("-year", "name")[:6],
         },
     )
 
@@ -96,6 +84,7 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
     if error:
         return bad_request(request, error)
     active = {key: request.GET.getlist(key) for key in request.GET if key not in ("page", "sort") and request.GET.get(key)}
+    numbers = stats.catalogue_stats()
     return render(
         request,
         "datasets/list.html",
@@ -106,8 +95,8 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
             "current_sort": params.get("sort"),
             "active": active,
             "verdict_values": VerdictValue.choices,
-            "licences": Licence.objects.filter(dataset_lines__dataset__publication="published").distinct(),
-            "platforms": SourcePlatform.objects.filter(datasets__publication="published").distinct(),
+            "licences": numbers.licences_in_use,
+            "platforms": numbers.platforms_in_use,
         },
     )
 
@@ -204,15 +193,7 @@ def dataset_history(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def licence_list(request: HttpRequest) -> HttpResponse:
-    licences = Licence.objects.annotate(
-        n_datasets=Count(
-            "dataset_lines__dataset",
-            filter=Q(dataset_lines__dataset__publication="published", dataset_lines__valid_until__isnull=True,
-                     dataset_lines__layer=LicenceLayer.DATASET_TERMS),
-            distinct=True,
-        )
-    ).order_by("category", "name")
-    return render(request, "licences/list.html", {"licences": licences})
+    return render(request, "licences/list.html", {"licences": stats.catalogue_stats().licences})
 
 
 def licence_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -236,13 +217,10 @@ def licence_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def platform_list(request: HttpRequest) -> HttpResponse:
-    platforms = SourcePlatform.objects.annotate(
-        n_datasets=Count("datasets", filter=Q(datasets__publication="published"), distinct=True)
-    ).prefetch_related("verdicts")
     rows = [
         (p, {v.use: v.value for v in p.verdicts.all() if v.layer == Layer.PLATFORM_TERMS},
          {v.use: v.value for v in p.verdicts.all() if v.layer == Layer.RIGHTS_IN_WORKS})
-        for p in platforms
+        for p in stats.catalogue_stats().platforms
     ]
     return render(request, "platforms/list.html", {"rows": rows, "use_keys": USE_KEYS})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 
 from . import bibtex, croissant, exports, verdict_store
@@ -25,11 +25,13 @@ def _base(request: HttpRequest) -> str:
 
 @catalogue_conditional
 def catalogue_csv(request: HttpRequest) -> HttpResponse:
+    """Streamed: the header goes out at once and rows follow as the database is read, a chunk of
+    datasets at a time, so the first byte does not wait for the whole catalogue and memory stays flat."""
     excel = wants_excel(request.GET)
     if excel is None:
         return error_response(errors=EXCEL_ERROR)
-    text = exports.catalogue_csv(exports.catalogue_records(_base(request)), excel=excel)
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    lines = exports.catalogue_csv_lines(exports.iter_catalogue_records(_base(request)), excel=excel)
+    response = StreamedExport(lines, content_type="text/csv; charset=utf-8")
     name = "licensedb-catalogue-excel.csv" if excel else "licensedb-catalogue.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -37,17 +39,47 @@ def catalogue_csv(request: HttpRequest) -> HttpResponse:
 
 @catalogue_conditional
 def catalogue_json(request: HttpRequest) -> HttpResponse:
+    """Streamed like the CSV: one dataset record at a time, then the models."""
     from django.utils import timezone
 
     from . import revision
 
-    number = revision.current().number
-    return JsonResponse(
-        {"generated": timezone.now().isoformat(timespec="seconds"), "revision": number,
-         "datasets": exports.catalogue_records(_base(request)),
-         "models": exports.model_records(_base(request))},
-        json_dumps_params={"indent": 1},
-    )
+    base = _base(request)
+    head = {"generated": timezone.now().isoformat(timespec="seconds"), "revision": revision.current().number}
+
+    def chunks():
+        records = exports.iter_catalogue_records(base)
+        # the models are few; read them only once the datasets are out
+        yield from exports.catalogue_json_chunks(head, records, _Lazy(lambda: {"models": exports.model_records(base)}))
+
+    return StreamedExport(chunks(), content_type="application/json")
+
+
+class StreamedExport(StreamingHttpResponse):
+    """A streamed export that an in-process reader (Django's test client, which reads ``.content`` and
+    ``.json()``) can also read whole; over HTTP it is an ordinary streamed response."""
+
+    @property
+    def content(self) -> bytes:
+        if not hasattr(self, "_joined"):
+            self._joined = b"".join(self.streaming_content)
+        return self._joined
+
+    @property
+    def text(self) -> str:
+        return self.content.decode(self.charset)
+
+
+class _Lazy:
+    """A mapping computed on first use (the JSON tail, read after the streamed records)."""
+
+    def __init__(self, make):
+        self._make, self._value = make, None
+
+    def items(self):
+        if self._value is None:
+            self._value = self._make()
+        return self._value.items()
 
 
 def _bibtex_response(text: str, filename: str) -> HttpResponse:

@@ -98,15 +98,22 @@ def add_verdicts(seed: int = 7) -> None:
     from licensedb.models import DatasetVerdict, PlatformVerdict
 
     rng = random.Random(seed)
+    # bulk inserts throughout: no per-row signal recomputes verdicts or re-indexes along the way
+    # (one refresh of the whole catalogue at the end does it once)
     with transaction.atomic():
-        for platform in SourcePlatform.objects.all():
-            evidence = Evidence.objects.create(platform=platform, key="terms", url=f"https://example.org/{platform.slug}/terms",
-                                               location="terms", accessed="2026-11-01", kind="terms_page",
-                                               summary="The platform's terms.", confidence="high")
-            for use in USE_KEYS:
-                value = _weighted(rng, VERDICT_MIX.get(use, DEFAULT_MIX))
-                verdict = PlatformVerdict.objects.create(platform=platform, use=use, value=value)
-                verdict.evidence.add(evidence)
+        platforms = list(SourcePlatform.objects.all())
+        Evidence.objects.bulk_create([
+            Evidence(platform=platform, key="terms", url=f"https://example.org/{platform.slug}/terms", location="terms",
+                     accessed="2026-11-01", kind="terms_page", summary="The platform's terms.", confidence="high")
+            for platform in platforms])
+        terms = dict(Evidence.objects.filter(platform__isnull=False, key="terms").values_list("platform_id", "pk"))
+        platform_verdicts = PlatformVerdict.objects.bulk_create([
+            PlatformVerdict(platform=platform, use=use, value=_weighted(rng, VERDICT_MIX.get(use, DEFAULT_MIX)))
+            for platform in platforms for use in USE_KEYS])
+        platform_verdicts = list(PlatformVerdict.objects.filter(platform__in=platforms))
+        PlatformThrough = PlatformVerdict.evidence.through
+        PlatformThrough.objects.bulk_create([
+            PlatformThrough(platformverdict_id=v.pk, evidence_id=terms[v.platform_id]) for v in platform_verdicts])
         first_evidence = dict(Evidence.objects.filter(dataset__isnull=False, key="source-0").values_list("dataset_id", "pk"))
         verdicts = [
             DatasetVerdict(dataset_id=dataset_id, use=use, layer="dataset_terms",
@@ -114,6 +121,10 @@ def add_verdicts(seed: int = 7) -> None:
             for dataset_id in first_evidence for use in USE_KEYS
         ]
         DatasetVerdict.objects.bulk_create(verdicts, batch_size=5000)
+        if not all(v.pk for v in verdicts):  # databases that do not return ids from a bulk insert
+            ids = {(d, u): pk for pk, d, u in DatasetVerdict.objects.values_list("pk", "dataset_id", "use")}
+            for v in verdicts:
+                v.pk = ids[(v.dataset_id, v.use)]
         Through = DatasetVerdict.evidence.through
         Through.objects.bulk_create(
             [Through(datasetverdict_id=v.pk, evidence_id=first_evidence[v.dataset_id]) for v in verdicts

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from licensedb import deferral, revision
@@ -59,9 +59,7 @@ def rebuild(chunk: int = 2000) -> int:
             built = docs.build(ids[start : start + chunk])
             _insert(built)
             terms.update(word for document in built for word in document.words)
-        SearchTerm.objects.bulk_create(
-            [SearchTerm(term=term[:60], documents=n) for term, n in terms.items()], batch_size=BATCH
-        )
+        _insert_rows(SearchTerm, ["term", "documents"], [(term[:60], n) for term, n in sorted(terms.items())])
     bump_version()
     return len(ids)
 
@@ -87,14 +85,33 @@ def _facet_value_ids(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     return known
 
 
+def _insert_rows(model, columns: list[str], rows: list[tuple], per_statement: int = 500) -> None:
+    """Plain multi-row INSERTs of tuples: no model instance per row (building 40,000 SearchFacet
+    objects cost more than writing them), ``per_statement`` rows per statement, within the database's
+    limit on bound parameters."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
+    per_statement = max(1, min(per_statement, 30000 // len(columns)))
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))}",
+                           [value for row in chunk for value in row])
+
+
 def _insert(built: list[docs.Document]) -> None:
-    SearchDocument.objects.bulk_create(
-        [SearchDocument(id=d.id, **d.fields) for d in built], batch_size=BATCH
-    )
+    if not built:
+        return
+    fields = ["id", *built[0].fields]
+    document_columns = [SearchDocument._meta.get_field(f).attname for f in fields]
+    _insert_rows(SearchDocument, document_columns,
+                 [(d.id, *(d.fields[f] for f in fields[1:])) for d in built], per_statement=200)
     ids = _facet_value_ids({(f, v[:120]) for d in built for f, v in d.facets})
-    SearchFacet.objects.bulk_create(
-        [SearchFacet(doc_id=d.id, value_id=ids[(f, v[:120])]) for d in built for f, v in d.facets], batch_size=5000
-    )
+    _insert_rows(SearchFacet, ["doc_id", "value_id"],
+                 [(d.id, ids[(f, v[:120])]) for d in built for f, v in d.facets], per_statement=2000)
 
 
 def _adjust_terms(added: Counter, removed: Counter) -> None:
@@ -107,9 +124,15 @@ def _adjust_terms(added: Counter, removed: Counter) -> None:
     SearchTerm.objects.bulk_create(
         [SearchTerm(term=t[:60], documents=n) for t, n in changed.items() if t not in existing and n > 0]
     )
+    # one UPDATE per distinct change, not per term: a re-index of thousands of entries moves most
+    # counts by the same few amounts
+    by_delta: dict[int, list[str]] = {}
     for term, n in changed.items():
         if term in existing:
-            SearchTerm.objects.filter(term=term).update(documents=F("documents") + n)
+            by_delta.setdefault(n, []).append(term)
+    for n, terms in by_delta.items():
+        for start in range(0, len(terms), BATCH):
+            SearchTerm.objects.filter(term__in=terms[start : start + BATCH]).update(documents=F("documents") + n)
     SearchTerm.objects.filter(documents__lte=0).delete()
 
 

@@ -11,6 +11,18 @@ whatever the number of workers and servers. Rates come from settings.LICENSEDB_T
 from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+OFF = ("", "off", "none")
+
+
+def _rate(scope: str) -> str | None:
+    """The configured rate, or None (no limit) for ``off``: what benchmarks run with."""
+    value = settings.LICENSEDB_THROTTLE[scope]
+    return None if value is None or str(value).strip().lower() in OFF else value
+
+
+def throttling_off() -> bool:
+    return _rate("anon") is None and _rate("curator") is None
+
 
 class AtomicWindowMixin:
     """``num_requests`` per window of ``duration`` seconds, counted with one atomic increment."""
@@ -41,11 +53,11 @@ class AnonymousThrottle(AtomicWindowMixin, AnonRateThrottle):
     scope = "anon"
 
     def get_rate(self):
-        return settings.LICENSEDB_THROTTLE["anon"]
+        return _rate("anon")
 
 
 class CuratorThrottle(AtomicWindowMixin, UserRateThrottle):
     scope = "curator"
 
     def get_rate(self):
-        return settings.LICENSEDB_THROTTLE["curator"]
+        return _rate("curator")

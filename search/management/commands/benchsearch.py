@@ -1,115 +1,86 @@
-"""python manage.py benchsearch --size N
+"""python manage.py benchsearch --size N [--requests R] [--pages] [--no-datasette]
 
-Builds (once) a synthetic catalogue of N published datasets in a database of its own, then times
-search as the API serves it against a hand-written SQL baseline, side by side, per query class.
-The last line is ``overall p50 ratio api/raw = X.XX``.
+Times search over HTTP against gunicorn with production settings, per query class, at concurrency 1
+and 8, beside a hand-written SQL baseline and (on SQLite) Datasette serving the same file; writes
+``bench-data/report-<vendor>-<N>.md`` and ``.json``. See ``search.httpbench`` for what it does and the
+README's "Performance" section for how to read it.
 
 The benchmark database sits next to the one in use: a SQLite file under bench-data/ when the site
 runs on SQLite, a ``licensedb_bench_<N>`` database on the same server when it runs on PostgreSQL
-(``--database-url`` overrides). The measurement runs in a child process pointed at that database,
-so the site's own data is never touched.
+(``--database-url`` overrides), so the site's own data is never touched.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
+import shlex
 import sys
 from pathlib import Path
 
-import dj_database_url
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-CHILD_FLAG = "LICENSEDB_BENCH_CHILD"
+from ... import httpbench
 
 
 class Command(BaseCommand):
-    help = "Benchmark search (API vs hand-written SQL) on a synthetic catalogue of --size datasets."
+    help = "Benchmark search over HTTP (gunicorn, production settings) against hand-written SQL and Datasette."
+    pages_default = False
+    search_default = True
 
     def add_arguments(self, parser):
-        parser.add_argument("--size", type=int, required=True, help="number of datasets, e.g. 1000, 10000, 100000")
-        parser.add_argument("--repeat", type=int, default=3, help="timed runs of each query (default 3)")
+        parser.add_argument("--size", type=int, required=True, help="number of datasets, e.g. 10000, 100000")
+        parser.add_argument("--requests", type=int, default=40, help="requests per query class or page and concurrency")
+        parser.add_argument("--concurrency", default="1,8", help="client concurrencies, comma-separated (default 1,8)")
+        parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
+        parser.add_argument("--per-class", type=int, default=15, help="queries per class (default 15)")
         parser.add_argument("--database-url", help="benchmark database (default: derived from the current one)")
+        parser.add_argument("--out", help="folder for the reports (default bench-data/)")
         parser.add_argument("--rebuild", action="store_true", help="regenerate the synthetic catalogue")
+        parser.add_argument("--no-datasette", action="store_true", help="skip the Datasette comparison")
+        parser.add_argument("--pages", action="store_true", default=self.pages_default, help="also time the pages")
+        parser.add_argument("--no-search", action="store_true", default=not self.search_default, help="skip search")
 
-    def handle(self, *args, size: int, repeat: int, database_url: str | None, rebuild: bool, **options):
-        if size < 100:
-            raise CommandError("--size must be at least 100.")
-        if os.environ.get(CHILD_FLAG) != "1":
-            return self._spawn(size, repeat, database_url, rebuild)
-        self._run(size, repeat, rebuild)
-
-    # parent: choose the benchmark database and run the measurement against it -------------------------
-    def _spawn(self, size, repeat, database_url, rebuild):
-        url = database_url or self._default_url(size)
-        # the result cache would answer repeated queries without doing the work being measured
-        env = {**os.environ, CHILD_FLAG: "1", "DATABASE_URL": url, "DJANGO_DEBUG": "false",
-               "LICENSEDB_SEARCH_CACHE_SECONDS": "0"}
-        command = [sys.executable, "manage.py", "benchsearch", "--size", str(size), "--repeat", str(repeat)]
-        if rebuild:
-            command.append("--rebuild")
+    def handle(self, *args, **o):
+        if o["size"] < 50:
+            raise CommandError("--size must be at least 50.")
+        try:
+            concurrency = tuple(int(c) for c in o["concurrency"].split(",") if c.strip())
+        except ValueError as error:
+            raise CommandError("--concurrency takes whole numbers, e.g. 1,8") from error
+        options = httpbench.Options(
+            size=o["size"], requests=o["requests"], concurrency=concurrency, workers=o["workers"],
+            per_class=o["per_class"], out=Path(o["out"]) if o["out"] else None, search=not o["no_search"],
+            pages=o["pages"], datasette=not o["no_datasette"], rebuild=o["rebuild"],
+            command=" ".join(shlex.quote(a) for a in ["python", "manage.py", *sys.argv[2:]]) if sys.argv[1:2] else "",
+        )
+        url = o["database_url"] or default_url(o["size"])
         self.stderr.write(f"benchmark database: {url}")
-        result = subprocess.run(command, cwd=settings.BASE_DIR, env=env)
-        if result.returncode:
-            raise CommandError("the benchmark run failed")
+        try:
+            httpbench.run(Path(settings.BASE_DIR), options, url, lambda line: self.stdout.write(line))
+        except httpbench.BenchError as error:
+            raise CommandError(str(error)) from error
 
-    def _default_url(self, size: int) -> str:
-        current = settings.DATABASES["default"]
-        if connection.vendor == "postgresql":
-            name = f"licensedb_bench_{size}"
-            self._create_pg_database(current, name)
-            user = current.get("USER") or ""
-            password = f":{current['PASSWORD']}" if current.get("PASSWORD") else ""
-            auth = f"{user}{password}@" if user else ""
-            return f"postgres://{auth}{current.get('HOST') or '127.0.0.1'}:{current.get('PORT') or 5432}/{name}"
-        folder = Path(settings.BASE_DIR) / "bench-data"
-        folder.mkdir(exist_ok=True)
-        return f"sqlite:///{folder / f'bench-{size}.sqlite3'}"
 
-    def _create_pg_database(self, current, name):
-        import psycopg
+def default_url(size: int) -> str:
+    current = settings.DATABASES["default"]
+    if connection.vendor == "postgresql":
+        name = f"licensedb_bench_{size}"
+        _create_pg_database(current, name)
+        user = current.get("USER") or ""
+        password = f":{current['PASSWORD']}" if current.get("PASSWORD") else ""
+        auth = f"{user}{password}@" if user else ""
+        return f"postgres://{auth}{current.get('HOST') or '127.0.0.1'}:{current.get('PORT') or 5432}/{name}"
+    folder = Path(settings.BASE_DIR) / "bench-data"
+    folder.mkdir(exist_ok=True)
+    return f"sqlite:///{folder / f'bench-{size}.sqlite3'}"
 
-        params = {k: v for k, v in {"host": current.get("HOST"), "port": current.get("PORT"), "user": current.get("USER"),
-                                    "password": current.get("PASSWORD"), "dbname": "postgres"}.items() if v}
-        with psycopg.connect(**params, autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-                conn.execute(f'CREATE DATABASE "{name}"')
 
-    # child: build if needed, then measure -----------------------------------------------------------
-    def _run(self, size, repeat, rebuild):
-        from licensedb.models import Dataset
+def _create_pg_database(current, name):
+    import psycopg
 
-        from ... import bench
-        from ...indexer import rebuild as rebuild_index
-
-        db_name = dj_database_url.parse(os.environ["DATABASE_URL"]).get("NAME")
-        sidecar = Path(settings.BASE_DIR) / "bench-data" / f"queries-{connection.vendor}-{size}.json"
-        sidecar.parent.mkdir(exist_ok=True)
-        call_command("migrate", verbosity=0)
-        queries = bench.load_queries(sidecar)
-        if rebuild or queries is None or Dataset.objects.count() != size:
-            self.stderr.write(f"generating {size} datasets in {db_name} ...")
-            call_command("flush", interactive=False, verbosity=0)
-            from django.test.utils import override_settings
-
-            with override_settings(SIMPLE_HISTORY_ENABLED=False):
-                queries = bench.generate(size)
-            self.stderr.write("indexing ...")
-            rebuild_index()
-            self._optimise()
-            bench.save_queries(sidecar, queries)
-        self.stderr.write(f"measuring ({connection.vendor}, {size} datasets, {repeat} runs per query) ...")
-        results = bench.measure(queries, repeat=repeat)
-        self.stdout.write(f"search benchmark: {connection.vendor}, {size} datasets, {repeat} timed runs per query")
-        bench.report(results, self.stdout)
-
-    def _optimise(self):
-        with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
-                cursor.execute("ANALYZE")
-            else:
-                cursor.execute("ANALYZE")
+    params = {k: v for k, v in {"host": current.get("HOST"), "port": current.get("PORT"), "user": current.get("USER"),
+                                "password": current.get("PASSWORD"), "dbname": "postgres"}.items() if v}
+    with psycopg.connect(**params, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')

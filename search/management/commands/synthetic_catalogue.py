@@ -1,5 +1,9 @@
-"""python manage.py synthetic_catalogue --size N: fill an empty database for load tests."""
+"""python manage.py synthetic_catalogue --size N: fill an empty database for load tests and benchmarks."""
 
+import json
+from pathlib import Path
+
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
@@ -15,12 +19,35 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--size", type=int, required=True)
+        parser.add_argument("--queries-out", help="write the benchmark's query terms (per class) to this JSON file")
+        parser.add_argument("--reuse", action="store_true",
+                            help="do nothing when the database already holds N datasets and the query file exists")
+        parser.add_argument("--flush", action="store_true", help="empty the database first")
 
-    def handle(self, *args, size, **options):
+    def handle(self, *args, size, queries_out=None, reuse=False, flush=False, **options):
+        import time
+
+        out = Path(queries_out) if queries_out else None
+        if reuse and not flush and out and out.exists() and Dataset.objects.count() == size:
+            self.stdout.write(f"Reusing the {size} synthetic datasets already there.")
+            return
+        if flush or (reuse and Dataset.objects.exists()):
+            call_command("flush", interactive=False, verbosity=0)
         if Dataset.objects.exists():
             raise CommandError("The database is not empty; use a database of its own for load tests.")
+        start = time.perf_counter()
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
-            bench.generate(size)
+            queries = bench.generate(size)
+            self.stdout.write(f"generated {size} datasets in {time.perf_counter() - start:.1f} s")
             bench.add_verdicts()
-        self.stdout.write(f"Indexed {rebuild()} synthetic datasets.")
+            self.stdout.write(f"verdicts computed at {time.perf_counter() - start:.1f} s")
+        self.stdout.write(f"Indexed {rebuild()} synthetic datasets at {time.perf_counter() - start:.1f} s.")
         analyze()
+        from django.db import connection
+
+        if connection.vendor == "sqlite":  # merge the FTS segments; fold the WAL into the file (readers opening it read-only)
+            with connection.cursor() as cursor:
+                cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if out:
+            out.write_text(json.dumps(queries, indent=1))
