@@ -308,3 +308,6 @@ CORS_PREFLIGHT_MAX_AGE = 86400
 SITE_NAME = "licensedb"
 # Search answers are cached per catalogue revision (any edit makes them obsolete); 0 turns it off.
 SEARCH_CACHE_SECONDS = int(os.environ.get("LICENSEDB_SEARCH_CACHE_SECONDS", "300"))
+# A search counts at most this many matches (total and facets); beyond it the counts say "1,000+" and
+# the API's `approximate` is true, so a word found everywhere costs what a rarer one does. 0: no bound.
+SEARCH_EXACT_COUNT_LIMIT = int(os.environ.get("LICENSEDB_SEARCH_EXACT_COUNT_LIMIT", "1000"))
