@@ -100,8 +100,8 @@ def join_compounds(query: ParsedQuery, known: dict[str, tuple[str, ...]]) -> Par
             terms.append(Term(term.parts + following.parts, prefix=following.prefix))
             index += 2
             continue
-        if len(term.parts) == 1 and not term.prefix and term.parts[0] in known:
-            terms.append(Term(known[term.parts[0]]))
+        if len(term.parts) == 1 and term.parts[0] in known:
+            terms.append(Term(known[term.parts[0]], prefix=term.prefix))
         else:
             terms.append(term)
         index += 1
