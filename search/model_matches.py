@@ -91,3 +91,8 @@ def match(query: ParsedQuery, models: list[ModelCard], pinned: str | None = None
             found.append((tier, len(model.name_key) if tier == TIER_PREFIX else 0, model))
     found.sort(key=lambda item: (item[0], item[1], item[2].name.casefold(), item[2].slug))
     return [model for _, _, model in found]
+
+
+def named(query: ParsedQuery, model: ModelCard, pinned: str | None = None) -> bool:
+    """Whether the query names this model (its name, an alias or an identifier), not just mentions it."""
+    return model.slug == pinned or _tier(query, model) in (TIER_NAME, TIER_ALIAS)

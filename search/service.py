@@ -23,7 +23,7 @@ from licensedb.vocabulary import ModelKind
 
 from . import model_matches
 from .backends import BackendResult, get_backend
-from .backends.base import MARK_END, MARK_START
+from .backends.base import MARK_END, MARK_START, TIER_ALIAS
 from .documents import DISPLAY_ORDER, ENUM_LABELS, FACET_NAMES, FACETS
 from .indexer import index_version
 from .models import SearchCompound, SearchDocument
@@ -57,6 +57,7 @@ class Hit:
     snippet: str
     snippet_html: str
     verdicts: dict[str, str]
+    status_label: str = ""
 
 
 @dataclass
@@ -85,11 +86,15 @@ class SearchResponse:
     approximate: bool = False  # more matches than were counted: `count` and facet counts are lower bounds
     models: list[ModelHit] = field(default_factory=list)  # trained models the query finds (first few)
     models_count: int = 0
+    models_first: bool = False  # a model's own name was typed: the models section leads
     resolved: str = ""  # how the query named an entry outright ("identifier:arxiv", "former_slug"), if it did
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.count // self.page_size))
+        pages = max(1, -(-self.count // self.page_size))
+        if self.approximate and len(self.hits) == self.page_size:
+            pages = max(pages, self.page + 1)  # more were found than counted: there is a next page
+        return pages
 
     @property
     def searched(self) -> str:
@@ -245,7 +250,8 @@ def search(params, default_page_size: int = 20, facets: bool = True) -> SearchRe
     seconds = settings.SEARCH_CACHE_SECONDS
     key = None
     if seconds:
-        fingerprint = repr((q[:MAX_QUERY_LENGTH], sorted(filters.items()), page, page_size, facets, correct))
+        fingerprint = repr((q[:MAX_QUERY_LENGTH], sorted(filters.items()), page, page_size, facets, correct,
+                            settings.SEARCH_EXACT_COUNT_LIMIT))
         key = f"search:result:{version}:{hashlib.sha256(fingerprint.encode()).hexdigest()}"
         cached = cache.get(key)
         if cached is not None:
@@ -370,6 +376,7 @@ def _search(q, filters, page, page_size, facets, version, labels, correct=True) 
             snippet=plain(row.snippet),
             snippet_html=snippet_html(row.snippet),
             verdicts=row.verdicts,
+            status_label=ENUM_LABELS["status"].get(row.status, row.status),
         )
         for row in result.rows
     ]
@@ -404,5 +411,7 @@ def _search(q, filters, page, page_size, facets, version, labels, correct=True) 
         models=[ModelHit(m.slug, m.name, m.kind, m.kind_label, m.licence, m.organisations)
                 for m in found_models[:MODELS_SHOWN]],
         models_count=len(found_models),
+        models_first=bool(found_models) and model_matches.named(query, found_models[0], pinned_model)
+        and not any(row.tier <= TIER_ALIAS for row in result.rows[:1]),
         resolved=resolution.match if resolution else "",
     )
