@@ -311,3 +311,6 @@ SITE_NAME = "licensedb"
 SEARCH_CACHE_SECONDS = int(os.environ.get("LICENSEDB_SEARCH_CACHE_SECONDS", "300"))
 # Anonymous pages and API answers, stored per catalogue revision (licensedb.page_cache); 0 turns it off.
 LICENSEDB_PAGE_CACHE_SECONDS = int(os.environ.get("LICENSEDB_PAGE_CACHE_SECONDS", "600"))
+# A search counts at most this many matches (total and facets); beyond it the counts say "1,000+" and
+# the API's `approximate` is true, so a word found everywhere costs what a rarer one does. 0: no bound.
+SEARCH_EXACT_COUNT_LIMIT = int(os.environ.get("LICENSEDB_SEARCH_EXACT_COUNT_LIMIT", "1000"))

@@ -9,7 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from licensedb.vocabulary import USE_KEYS, VerdictValue
+from licensedb.vocabulary import USE_KEYS, ModelKind, VerdictValue
 
 from .documents import FACETS
 from .service import SearchInputError, search
@@ -27,6 +27,16 @@ class HitSerializer(serializers.Serializer):
                                      help_text="use -> effective verdict")
 
 
+class ModelHitSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="Always 'model': a trained model, not a dataset")
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    url = serializers.CharField()
+    model_kind = serializers.ChoiceField(choices=ModelKind.choices, help_text="What the model does")
+    licence = serializers.CharField(help_text="The weights licence (SPDX id or name), empty if not recorded")
+    organisations = serializers.CharField()
+
+
 class FacetValueSerializer(serializers.Serializer):
     value = serializers.CharField()
     label = serializers.CharField()
@@ -35,7 +45,9 @@ class FacetValueSerializer(serializers.Serializer):
 
 
 class SearchResponseSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="Datasets found (at least this many when `approximate`)")
+    approximate = serializers.BooleanField(
+        help_text="More datasets matched than were counted: `count` and the facet counts are lower bounds")
     next = serializers.URLField(allow_null=True, help_text="The next page of results, if any")
     previous = serializers.URLField(allow_null=True, help_text="The previous page of results, if any")
     q = serializers.CharField()
@@ -46,6 +58,12 @@ class SearchResponseSerializer(serializers.Serializer):
     suggestion = serializers.CharField(allow_null=True)
     corrected = serializers.BooleanField(help_text="The results are for the suggestion: the query found nothing")
     relaxed = serializers.BooleanField(help_text="The results match some of the words: none matched all")
+    resolved = serializers.CharField(
+        help_text="How the query named an entry outright, which then comes first ('identifier:arxiv', "
+        "'identifier:doi', 'identifier:huggingface', 'identifier:url', 'slug', 'former_slug'); empty otherwise")
+    models = ModelHitSerializer(many=True, help_text="Trained models the query finds (the first five), apart "
+                                "from the datasets in `results`; empty when a facet is active")
+    models_count = serializers.IntegerField(help_text="How many trained models the query finds")
 
 
 FACET_PARAMETERS = [
@@ -64,11 +82,15 @@ class SearchView(APIView):
     @extend_schema(
         summary="Search the catalogue",
         description="Ranked full-text search over names, aliases, organisations, licences, platforms, "
-        "summaries and evidence. Typo-tolerant; every facet is a parameter (repeat it for several values).",
+        "summaries and evidence. Typo-tolerant; every facet is a parameter (repeat it for several values). "
+        "An identifier (arXiv id, DOI, Hugging Face id, homepage URL, former slug) puts its entry first. "
+        "Datasets are in `results`; trained models the query finds are apart, in `models`.",
         parameters=[
             OpenApiParameter("q", OpenApiTypes.STR, description="Anything a user types; empty lists everything"),
             OpenApiParameter("page", OpenApiTypes.INT),
             OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 100"),
+            OpenApiParameter("correct", OpenApiTypes.STR, enum=["0", "1"],
+                             description="0: search exactly what was typed, without a spelling correction"),
             *FACET_PARAMETERS,
         ],
         responses=SearchResponseSerializer,
@@ -81,6 +103,7 @@ class SearchView(APIView):
         return Response(
             {
                 "count": response.count,
+                "approximate": response.approximate,
                 "next": self._page_link(request, response.page + 1) if response.page < response.pages else None,
                 "previous": self._page_link(request, response.page - 1) if response.page > 1 else None,
                 "q": response.q,
@@ -105,5 +128,19 @@ class SearchView(APIView):
                 "suggestion": response.suggestion,
                 "corrected": response.corrected,
                 "relaxed": response.relaxed,
+                "resolved": response.resolved,
+                "models": [
+                    {
+                        "kind": "model",
+                        "slug": model.slug,
+                        "name": model.name,
+                        "url": request.build_absolute_uri(f"/models/{model.slug}/"),
+                        "model_kind": model.kind,
+                        "licence": model.licence,
+                        "organisations": model.organisations,
+                    }
+                    for model in response.models
+                ],
+                "models_count": response.models_count,
             }
         )

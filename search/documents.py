@@ -14,7 +14,7 @@ from licensedb.models import Dataset, DatasetLicence, DatasetVerdict
 from licensedb.text import name_key
 from licensedb.vocabulary import USE_KEYS, Access, Distribution, LicenceCategory, LicenceLayer, Status, VerdictValue
 
-from .text import compounds, spelling_variants, tokens
+from .text import compounds, joined_words, name_compounds, spelling_variants, tokens
 
 # The facets a search can narrow by, with the parameter each one uses in URLs and the API.
 FACETS: list[tuple[str, str]] = [
@@ -29,6 +29,8 @@ FACETS: list[tuple[str, str]] = [
     *[(use, f"Effective verdict: {use.replace('_', ' ')}") for use in USE_KEYS],
 ]
 FACET_NAMES = [name for name, _ in FACETS]
+# The order facets are shown in: the question most people come with (may a company train on it?) first.
+DISPLAY_ORDER = ["commercial_training", *[name for name in FACET_NAMES if name != "commercial_training"]]
 
 ENUM_LABELS = {
     "status": dict(Status.choices),
@@ -46,6 +48,8 @@ class Document:
     fields: dict[str, object]
     facets: list[tuple[str, str]] = field(default_factory=list)
     words: set[str] = field(default_factory=set)  # name and alias words, for suggestions
+    names: list[tuple[str, bool]] = field(default_factory=list)  # (name key, is an alias)
+    compounds: dict[str, tuple[str, ...]] = field(default_factory=dict)  # joined word -> its parts
 
 
 def name_words(names: Iterable[str]) -> set[str]:
@@ -147,6 +151,23 @@ def build(ids: Iterable[int] | None = None) -> list[Document]:
                 },
                 facets=facets,
                 words=name_words(names),
+                names=_name_keys(dataset.name, aliases),
+                compounds=_compounds(names, all_text),
             )
         )
     return documents
+
+
+def _name_keys(name: str, aliases: list[str]) -> list[tuple[str, bool]]:
+    out = {name_key(name): False} if name_key(name) else {}
+    for alias in aliases:
+        out.setdefault(name_key(alias), True)
+    return [(key[:200], alias) for key, alias in out.items() if key]
+
+
+def _compounds(names: list[str], text: str) -> dict[str, tuple[str, ...]]:
+    found = joined_words(text)
+    for name in names:
+        for joined, parts in name_compounds(name).items():
+            found.setdefault(joined, parts)
+    return {j: p for j, p in found.items() if len(j) <= 60 and len(" ".join(p)) <= 200}

@@ -17,7 +17,7 @@ from django.db.models import F
 from licensedb import deferral, revision
 
 from . import documents as docs
-from .models import SearchDocument, SearchFacet, SearchFacetValue, SearchTerm
+from .models import SearchCompound, SearchDocument, SearchFacet, SearchFacetValue, SearchName, SearchTerm
 
 BATCH = 1000
 
@@ -52,6 +52,8 @@ def rebuild(chunk: int = 2000) -> int:
     terms: Counter = Counter()
     with transaction.atomic():
         SearchFacet.objects.all().delete()
+        SearchName.objects.all().delete()
+        SearchCompound.objects.all().delete()
         SearchFacetValue.objects.all().delete()
         SearchDocument.objects.all().delete()
         SearchTerm.objects.all().delete()
@@ -69,6 +71,7 @@ def _write(built: list[docs.Document], ids: list[int]) -> int:
     for title, aliases in SearchDocument.objects.filter(pk__in=ids).values_list("title", "aliases"):
         old_words.update(docs.name_words([title, *aliases.split("\n")]))
     SearchFacet.objects.filter(doc_id__in=ids).delete()
+    SearchName.objects.filter(doc_id__in=ids).delete()
     SearchDocument.objects.filter(pk__in=ids).delete()
     _insert(built)
     new_words = Counter(word for document in built for word in document.words)
@@ -112,6 +115,24 @@ def _insert(built: list[docs.Document]) -> None:
     ids = _facet_value_ids({(f, v[:120]) for d in built for f, v in d.facets})
     _insert_rows(SearchFacet, ["doc_id", "value_id"],
                  [(d.id, ids[(f, v[:120])]) for d in built for f, v in d.facets], per_statement=2000)
+    SearchName.objects.bulk_create(
+        [SearchName(doc_id=d.id, key=key, alias=alias) for d in built for key, alias in d.names], batch_size=5000
+    )
+    # compounds only accumulate between rebuilds: a stale one just reads a word as its parts too
+    found: dict[str, tuple[str, ...]] = {}
+    for d in built:
+        for joined, parts in d.compounds.items():
+            found.setdefault(joined, parts)
+    if found:
+        known = set()
+        items = sorted(found.items())
+        for start in range(0, len(items), BATCH):
+            chunk = [j for j, _ in items[start : start + BATCH]]
+            known |= set(SearchCompound.objects.filter(joined__in=chunk).values_list("joined", flat=True))
+        SearchCompound.objects.bulk_create(
+            [SearchCompound(joined=j, parts=" ".join(p)) for j, p in items if j not in known],
+            batch_size=BATCH, ignore_conflicts=True,
+        )
 
 
 def _adjust_terms(added: Counter, removed: Counter) -> None:

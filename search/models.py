@@ -78,3 +78,30 @@ class SearchTerm(models.Model):
     class Meta:
         db_table = "search_term"
 
+
+
+class SearchName(models.Model):
+    """A name key of a document's name (``alias`` false) or of one of its aliases: the indexed lookup
+    behind the name tiers of the ranking (exact name, exact alias, start of a name or alias)."""
+
+    key = models.CharField(max_length=200)
+    doc = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, db_constraint=False, related_name="+")
+    alias = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "search_name"
+        indexes = [
+            models.Index(fields=["key", "doc"], name="search_name_key"),
+            models.Index(fields=["doc"], name="search_name_doc"),
+        ]
+
+
+class SearchCompound(models.Model):
+    """A compound word found in the catalogue ("noncommercial" from "non-commercial", "hdvila" from
+    "HD-VILA-100M") with its parts, so that every spelling of it is read as the same query term."""
+
+    joined = models.CharField(max_length=60, unique=True)
+    parts = models.CharField(max_length=200, help_text="the parts, separated by spaces")
+
+    class Meta:
+        db_table = "search_compound"

@@ -50,6 +50,8 @@ class ParsedQuery:
     phrases: list[Phrase] = field(default_factory=list)
     excluded: list[Term] = field(default_factory=list)
     truncated: bool = False
+    typed_key: str = ""  # every word typed (domain words included) as one name key, for name lookups
+    open_end: bool = False  # the user is still typing the last word
 
     @property
     def is_empty(self) -> bool:
@@ -70,6 +72,54 @@ class ParsedQuery:
 
 
 _PHRASE = re.compile(r'"([^"]*)"')
+
+
+def _can_be_prefix(parts: tuple[str, ...]) -> bool:
+    """Whether the last word may be matched as the start of a longer word. After a separator any
+    length will do (``kinetics-4`` is on its way to Kinetics-400, ``hd-v`` to HD-VILA); a lone word
+    needs two letters, since one letter would match half the vocabulary."""
+    return len(parts[-1]) >= 2 or (len(parts) > 1 and len(parts[0]) >= 2)
+
+
+def join_compounds(query: ParsedQuery, known: dict[str, tuple[str, ...]]) -> ParsedQuery:
+    """Read every spelling of a compound word as one term: ``noncommercial``, ``non-commercial`` and
+    ``non commercial`` all become the term (non, commercial), which backends match as the phrase or the
+    joined word. ``known`` maps joined forms found in the catalogue ("noncommercial", "hdvila") to their
+    parts; two typed words are joined only when their joined form is such a word, so ``egocentric
+    kitchen`` stays two words."""
+    if not known or not query.terms:
+        return query
+    terms: list[Term] = []
+    index = 0
+    source = query.terms
+    while index < len(source):
+        term = source[index]
+        following = source[index + 1] if index + 1 < len(source) else None
+        if (following is not None and len(term.parts) == 1 and len(following.parts) == 1 and not term.prefix
+                and term.parts[0] + following.parts[0] in known):
+            terms.append(Term(term.parts + following.parts, prefix=following.prefix))
+            index += 2
+            continue
+        if len(term.parts) == 1 and term.parts[0] in known:
+            terms.append(Term(known[term.parts[0]], prefix=term.prefix))
+        else:
+            terms.append(term)
+        index += 1
+    if terms == source:
+        return query
+    return ParsedQuery(raw=query.raw, terms=terms, phrases=query.phrases, excluded=query.excluded,
+                       truncated=query.truncated, typed_key=query.typed_key, open_end=query.open_end)
+
+
+def compound_candidates(query: ParsedQuery) -> set[str]:
+    """The joined forms ``join_compounds`` would ask about: single words and adjacent pairs."""
+    out = set()
+    singles = [t.parts[0] for t in query.terms if len(t.parts) == 1]
+    out.update(w for w in singles if len(w) >= 4)
+    for a, b in zip(query.terms, query.terms[1:]):
+        if len(a.parts) == 1 and len(b.parts) == 1 and not a.prefix:
+            out.add(a.parts[0] + b.parts[0])
+    return out
 
 
 def parse(raw: str | None) -> ParsedQuery:
@@ -96,8 +146,10 @@ def parse(raw: str | None) -> ParsedQuery:
         if not parts:
             continue
         is_last = index == len(chunks) - 1
-        term = Term(parts, prefix=is_last and ends_open and not negative and len(parts[-1]) >= 2)
+        term = Term(parts, prefix=is_last and ends_open and not negative and _can_be_prefix(parts))
         (query.excluded if negative else query.terms).append(term)
+    query.open_end = ends_open
+    query.typed_key = name_key(" ".join("".join(t.parts) for t in query.terms))[:200]
 
     # domain words and question glue go when other words remain
     meaningful = [t for t in query.terms if not (len(t.parts) == 1 and t.parts[0] in STOPWORDS)]

@@ -17,14 +17,17 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
-from licensedb.models import Licence, Modality, SourcePlatform
+from licensedb.models import Licence, Modality, SourcePlatform, TrainedModel
 from licensedb.params import MAX_PAGE, ParameterError, whole_number
+from licensedb.vocabulary import ModelKind
 
+from . import model_matches
 from .backends import BackendResult, get_backend
-from .backends.base import MARK_END, MARK_START
-from .documents import ENUM_LABELS, FACET_NAMES, FACETS
+from .backends.base import MARK_END, MARK_START, TIER_ALIAS
+from .documents import DISPLAY_ORDER, ENUM_LABELS, FACET_NAMES, FACETS
 from .indexer import index_version
-from .query import MAX_QUERY_LENGTH, ParsedQuery, parse
+from .models import SearchCompound, SearchDocument
+from .query import MAX_QUERY_LENGTH, ParsedQuery, compound_candidates, join_compounds, parse
 
 MAX_PAGE_SIZE = 100
 FEW_RESULTS = 3
@@ -54,6 +57,17 @@ class Hit:
     snippet: str
     snippet_html: str
     verdicts: dict[str, str]
+    status_label: str = ""
+
+
+@dataclass
+class ModelHit:
+    slug: str
+    name: str
+    kind: str
+    kind_label: str
+    licence: str
+    organisations: str
 
 
 @dataclass
@@ -69,10 +83,23 @@ class SearchResponse:
     suggestion: str | None = None
     corrected: bool = False  # the hits are for `suggestion`, since the query itself found nothing
     relaxed: bool = False  # the hits match some of the words, since no entry matches them all
+    approximate: bool = False  # more matches than were counted: `count` and facet counts are lower bounds
+    models: list[ModelHit] = field(default_factory=list)  # trained models the query finds (first few)
+    models_count: int = 0
+    models_first: bool = False  # a model's own name was typed: the models section leads
+    resolved: str = ""  # how the query named an entry outright ("identifier:arxiv", "former_slug"), if it did
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.count // self.page_size))
+        pages = max(1, -(-self.count // self.page_size))
+        if self.approximate and len(self.hits) == self.page_size:
+            pages = max(pages, self.page + 1)  # more were found than counted: there is a next page
+        return pages
+
+    @property
+    def searched(self) -> str:
+        """What the shown results are for: the correction when there is one, else the query."""
+        return self.suggestion if self.corrected else self.q
 
 
 def _labels(version: str) -> dict[str, dict[str, str]]:
@@ -198,6 +225,19 @@ def _everything(backend, offset: int, page_size: int, version: str) -> BackendRe
     return result
 
 
+def parse_correct(params) -> bool:
+    """``correct=0`` searches for exactly what was typed, without a spelling correction."""
+    value = params.get("correct")
+    if value in (None, "", "1"):
+        return True
+    if value == "0":
+        return False
+    raise SearchInputError({"correct": ["correct must be 0 (search exactly what was typed) or 1."]})
+
+
+MODELS_SHOWN = 5
+
+
 def search(params, default_page_size: int = 20, facets: bool = True) -> SearchResponse:
     """The search for these request parameters. Results are cached per catalogue revision, so any edit
     makes every cached answer obsolete at once (settings.SEARCH_CACHE_SECONDS; 0 turns it off)."""
@@ -206,42 +246,126 @@ def search(params, default_page_size: int = 20, facets: bool = True) -> SearchRe
     labels = _labels(version)
     filters = parse_filters(params, labels)
     page, page_size = parse_paging(params, default_page_size)
+    correct = parse_correct(params)
     seconds = settings.SEARCH_CACHE_SECONDS
     key = None
     if seconds:
-        fingerprint = repr((q[:MAX_QUERY_LENGTH], sorted(filters.items()), page, page_size, facets))
+        fingerprint = repr((q[:MAX_QUERY_LENGTH], sorted(filters.items()), page, page_size, facets, correct,
+                            settings.SEARCH_EXACT_COUNT_LIMIT))
         key = f"search:result:{version}:{hashlib.sha256(fingerprint.encode()).hexdigest()}"
         cached = cache.get(key)
         if cached is not None:
             return cached
-    response = _search(q, filters, page, page_size, facets, version, labels)
+    response = _search(q, filters, page, page_size, facets, version, labels, correct)
     if key:
         cache.set(key, response, seconds)
     return response
 
 
-def _search(q, filters, page, page_size, facets, version, labels) -> SearchResponse:
+def read_query(q: str) -> ParsedQuery:
+    """The query as the backends run it: parsed, with every spelling of a compound word the catalogue
+    uses read as that compound (one lookup in the compound table)."""
     query = parse(q)
+    candidates = compound_candidates(query)
+    if not candidates:
+        return query
+    known = {
+        joined: tuple(parts.split())
+        for joined, parts in SearchCompound.objects.filter(joined__in=sorted(candidates)).values_list("joined", "parts")
+    }
+    return join_compounds(query, known)
+
+
+def _resolved(q: str):
+    """An entry the query names outright (an identifier, a URL, a current or former slug), by the
+    audit's resolver. Names, prefixes and misspellings are left to the search's own ranking."""
+    from licensedb.identifiers import parse_reference
+    from licensedb.resolver_index import resolve_reference
+
+    text = q.strip()
+    if not text or len(text) > MAX_QUERY_LENGTH or (" " in text and not parse_reference(text)):
+        return None
+    resolution = resolve_reference(text)
+    if not resolution.resolved:
+        return None
+    if not (resolution.match.startswith("identifier") or resolution.match in ("slug", "former_slug")):
+        return None
+    return resolution
+
+
+def _model_cards(version: str) -> list[model_matches.ModelCard]:
+    key = f"search:model-cards:{version}"
+    cards = cache.get(key)
+    if cards is None:
+        kinds = dict(ModelKind.choices)
+        cards = []
+        for model in TrainedModel.objects.published().prefetch_related("aliases", "organisations", "licence_lines__licence").order_by("name"):
+            lines = [l for l in model.licence_lines.all() if l.valid_until is None and l.layer == "weights"]
+            licence = ", ".join(dict.fromkeys(l.licence.spdx_id or l.licence.name for l in lines))
+            cards.append(model_matches.card(
+                model.slug, model.name, model.kind, kinds.get(model.kind, model.kind), licence,
+                ", ".join(o.name for o in model.organisations.all()), [a.name for a in model.aliases.all()],
+                model.summary,
+            ))
+        cache.set(key, cards, 3600)
+    return cards
+
+
+def _search(q, filters, page, page_size, facets, version, labels, correct=True) -> SearchResponse:
+    query = read_query(q)
     backend = get_backend()
     offset = (page - 1) * page_size
+    count_limit = getattr(settings, "SEARCH_EXACT_COUNT_LIMIT", 1000) or None
+    resolution = _resolved(q)
+    pinned_dataset = pinned_model = None
+    if resolution and resolution.entry.kind == "dataset":
+        pinned_dataset = SearchDocument.objects.filter(slug=resolution.entry.slug).values_list("id", flat=True).first()
+    elif resolution:
+        pinned_model = resolution.entry.slug
+    pinned = [pinned_dataset] if pinned_dataset else []
 
-    if query.is_empty and not filters:
-        result = _everything(backend, offset, page_size, version)
-    else:
-        result = backend.search(query, filters, offset, page_size)
+    facet_key = None
+    cached_facets = None
+    if facets and settings.SEARCH_CACHE_SECONDS:
+        # counts do not depend on the page: page 2 of a frequent word does not count it again
+        fingerprint = repr((q[:MAX_QUERY_LENGTH], sorted(filters.items()), correct, count_limit))
+        facet_key = f"search:facets:{version}:{hashlib.sha256(fingerprint.encode()).hexdigest()}"
+        cached_facets = cache.get(facet_key)
+
+    def run(query, any_term=False, with_facets=True):
+        return backend.search(query, filters, offset, page_size, any_term=any_term, facets=with_facets,
+                              pinned=pinned, count_limit=count_limit)
+
     suggestion, corrected, relaxed = None, False, False
-    if not query.is_empty and result.count < FEW_RESULTS:
-        suggestion = suggest(query, backend)
-        if suggestion:
-            alternative = backend.search(parse(suggestion), filters, offset, page_size)
-            if alternative.count <= result.count:
-                suggestion = None  # only offer a spelling that finds more
-            elif result.count == 0:
-                result, corrected = alternative, True
-        if result.count == 0 and len(query.terms) + len(query.phrases) > 1:
-            alternative = backend.search(query, filters, offset, page_size, any_term=True)
-            if alternative.count:
-                result, relaxed = alternative, True
+    if (query.is_empty and not filters and not pinned
+            and not (query.typed_key and backend.name_matches(query, {}, []))):
+        result = _everything(backend, offset, page_size, version)
+    elif cached_facets is not None:
+        variant, count, counts, approximate, suggestion = cached_facets
+        if variant == "corrected":
+            query, corrected = read_query(suggestion), True
+        elif variant == "relaxed":
+            relaxed = True
+        result = run(query, any_term=relaxed, with_facets=False)
+        result.count, result.facets, result.approximate = count, counts, approximate
+    else:
+        result = run(query)
+        if correct and not query.is_empty and result.count < FEW_RESULTS:
+            suggestion = suggest(query, backend)
+            if suggestion:
+                alternative = run(read_query(suggestion))
+                if alternative.count <= result.count:
+                    suggestion = None  # only offer a spelling that finds more
+                elif result.count == 0:
+                    result, corrected, query = alternative, True, read_query(suggestion)
+            if result.count == 0 and len(query.terms) + len(query.phrases) > 1:
+                alternative = run(query, any_term=True)
+                if alternative.count:
+                    result, relaxed = alternative, True
+        if facet_key:
+            variant = "corrected" if corrected else "relaxed" if relaxed else "plain"
+            cache.set(facet_key, (variant, result.count, result.facets, result.approximate, suggestion),
+                      settings.SEARCH_CACHE_SECONDS)
 
     hits = [
         Hit(
@@ -252,22 +376,25 @@ def _search(q, filters, page, page_size, facets, version, labels) -> SearchRespo
             snippet=plain(row.snippet),
             snippet_html=snippet_html(row.snippet),
             verdicts=row.verdicts,
+            status_label=ENUM_LABELS["status"].get(row.status, row.status),
         )
         for row in result.rows
     ]
     facet_values: dict[str, list[FacetValue]] = {}
     if facets:
-        for name, _ in FACETS:
+        for name in DISPLAY_ORDER:
             counts = result.facets.get(name, {})
             active = set(filters.get(name, []))
             values = [
                 FacetValue(value, labels.get(name, {}).get(value, value), n, value in active)
                 for value, n in counts.items()
             ]
-            values.sort(key=lambda v: (-v.count, v.label) if name != "year" else (v.value,), reverse=False)
+            values.sort(key=lambda v: (-v.count, v.label))
             if name == "year":
                 values.sort(key=lambda v: v.value, reverse=True)
             facet_values[name] = values
+
+    found_models = [] if filters else model_matches.match(query, _model_cards(version), pinned_model)
     return SearchResponse(
         q=q,
         query=query,
@@ -280,4 +407,11 @@ def _search(q, filters, page, page_size, facets, version, labels) -> SearchRespo
         suggestion=suggestion,
         corrected=corrected,
         relaxed=relaxed,
+        approximate=result.approximate,
+        models=[ModelHit(m.slug, m.name, m.kind, m.kind_label, m.licence, m.organisations)
+                for m in found_models[:MODELS_SHOWN]],
+        models_count=len(found_models),
+        models_first=bool(found_models) and model_matches.named(query, found_models[0], pinned_model)
+        and not any(row.tier <= TIER_ALIAS for row in result.rows[:1]),
+        resolved=resolution.match if resolution else "",
     )

@@ -69,6 +69,41 @@ def compounds(name: str) -> set[str]:
     return out
 
 
+# a word written with hyphens or dots inside it ("non-commercial", "HD-VILA-100M", "CC-BY-4.0")
+_JOINED = re.compile(r"[^\W_]+(?:[-‐‑.][^\W_]+)+", re.UNICODE)
+MAX_COMPOUND_PARTS = 6
+
+
+def joined_words(text: str) -> dict[str, tuple[str, ...]]:
+    """Every run of two or more parts of the hyphenated words in a text, joined, with its parts:
+    ``non-commercial`` gives noncommercial; ``HD-VILA-100M`` gives hdvila, vila100m and hdvila100m.
+    The index stores the joined forms (so ``HDVILA`` finds every entry that mentions HD-VILA) and the
+    query parser reads any of them back as its parts (``search.query.join_compounds``)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for match in _JOINED.finditer(normalise(text)):
+        parts = tokens(match.group(0))[:MAX_COMPOUND_PARTS]
+        for start in range(len(parts)):
+            for end in range(start + 2, len(parts) + 1):
+                run = tuple(parts[start:end])
+                if all(p.isdigit() for p in run):
+                    continue  # version numbers (4.0) and dates are not words
+                joined = "".join(run)[:MAX_TOKEN_LENGTH]
+                out.setdefault(joined, run)
+    return out
+
+
+def name_compounds(name: str) -> dict[str, tuple[str, ...]]:
+    """Joined forms of a name's parts with the parts (``compounds`` with its provenance)."""
+    parts = tokens(name)
+    out: dict[str, tuple[str, ...]] = {}
+    for start in range(len(parts)):
+        for end in range(start + 2, len(parts) + 1):
+            run = tuple(parts[start:end])
+            if not all(p.isdigit() for p in run):
+                out.setdefault("".join(run)[:MAX_TOKEN_LENGTH], run)
+    return out
+
+
 def trigrams(word: str) -> set[str]:
     padded = f"  {word} "
     return {padded[i : i + 3] for i in range(len(padded) - 2)}

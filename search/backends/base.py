@@ -35,6 +35,13 @@ class BackendResult:
     rows: list[Row]
     count: int
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    approximate: bool = False  # more matches than were counted: count and facet counts are lower bounds
+
+
+# The name tiers: an identifier the resolver recognised, the exact name, an exact alias, the start of a
+# name or alias; every other match ranks by its full-text score alone.
+TIER_PINNED, TIER_NAME, TIER_ALIAS, TIER_PREFIX, TIER_TEXT = -1, 0, 1, 2, 3
+NAME_TIER_LIMIT = 50  # at most this many entries are lifted by a name match; the rest rank by score
 
 
 def row_from(values: tuple, snippet: str, tier: int = 2) -> Row:
@@ -71,8 +78,8 @@ class SearchBackend:
     """What both backends share: the listing of an empty query, the facet pass and the result.
 
     A backend supplies the vendor's match syntax (``match_expression``), the SQL selecting matching
-    document ids (``_matched``), the ranked page with highlighted snippets (``_ranked``) and typo
-    candidates (``similar_terms``).
+    document ids (``_matched``), the ids of the best matches by full-text score (``_top_ids``), the
+    rows of a page with highlighted snippets (``_rows``) and typo candidates (``similar_terms``).
     """
 
     vendor = ""
@@ -86,39 +93,141 @@ class SearchBackend:
     def _matched(self, query: ParsedQuery, filters: dict[str, list[str]], any_term: bool) -> tuple[str, list]:
         raise NotImplementedError
 
-    def _ranked(self, query: ParsedQuery, filters: dict[str, list[str]], offset: int, limit: int,
-                any_term: bool) -> list[Row]:
-        raise NotImplementedError
-
     def similar_terms(self, word: str, limit: int = 5) -> list[tuple[str, float]]:
         raise NotImplementedError
 
     def search(self, query: ParsedQuery, filters: dict[str, list[str]], offset: int, limit: int,
-               any_term: bool = False, facets: bool = True) -> BackendResult:
-        if query.is_empty:
-            rows = self._listing(filters, offset, limit)
-        else:
-            rows = self._ranked(query, filters, offset, limit, any_term)
+               any_term: bool = False, facets: bool = True, pinned: list[int] | None = None,
+               count_limit: int | None = None) -> BackendResult:
+        """The page at ``offset`` in two steps: the entries lifted by a name match (an indexed lookup,
+        at most NAME_TIER_LIMIT of them), then the other matches by full-text score alone, a LIMIT in
+        SQL. Nothing here walks every match except the count, which stops at ``count_limit``."""
+        named = [] if any_term else self.name_matches(query, filters, pinned or [])
+        named_ids = [doc_id for doc_id, _ in named]
+        page: list[tuple[int, int]] = named[offset : offset + limit]
+        wanted = limit - len(page)
+        if wanted > 0:
+            text_offset = max(0, offset - len(named))
+            page += [(doc_id, TIER_TEXT) for doc_id in
+                     self._top_ids(query, filters, text_offset, wanted, any_term, named_ids)]
+        rows = self._rows(query, [doc_id for doc_id, _ in page], any_term)
+        by_id = {row.id: row for row in rows}
+        ordered = []
+        for doc_id, tier in page:
+            if doc_id in by_id:
+                by_id[doc_id].tier = tier
+                ordered.append(by_id[doc_id])
         if not facets:  # the caller has the counts already
-            return BackendResult(rows=rows, count=-1)
-        # one pass gives every facet's counts, and the total (each document has exactly one status)
-        counts = self.facet_counts(*self._matched(query, filters, any_term))
-        return BackendResult(rows=rows, count=sum(counts.get("status", {}).values()), facets=counts)
+            return BackendResult(rows=ordered, count=-1)
+        matched_sql, params = self._matched(query, filters, any_term)
+        extra = self._outside(matched_sql, params, named_ids)  # lifted by name though the text did not match
+        counts, approximate = self.bounded_facet_counts(matched_sql, params, count_limit)
+        total = sum(counts.get("status", {}).values())
+        if extra:
+            for facet, values in self._facets_of(extra).items():
+                for value, n in values.items():
+                    counts.setdefault(facet, {})[value] = counts.get(facet, {}).get(value, 0) + n
+            total += len(extra)
+        return BackendResult(rows=ordered, count=total, facets=counts, approximate=approximate)
+
+    # --- step one: names -----------------------------------------------------------------------------
+
+    def key_range(self) -> str:
+        """SQL comparing ``n.key`` byte by byte with two placeholders (a prefix range)."""
+        return "n.key >= %s AND n.key < %s"
+
+    def name_matches(self, query: ParsedQuery, filters, pinned: list[int]) -> list[tuple[int, int]]:
+        """(document id, tier) of the entries a name match lifts, best first: exact name, exact alias,
+        then the shortest names that start with what was typed."""
+        keys = [k for k in dict.fromkeys([query.typed_key, query.key if not query.phrases else ""]) if k]
+        out: list[tuple[int, int]] = [(doc_id, TIER_PINNED) for doc_id in pinned]
+        if keys:
+            where, params = filter_sql(filters, "n.doc_id", "%s")
+            ranges = " OR ".join(f"({self.key_range()})" for _ in keys)
+            range_params = [p for k in keys for p in (k, k + "{")]  # keys are [0-9a-z]; "{" follows "z"
+            exact = ", ".join(["%s"] * len(keys))
+            restrict, restrict_params = "", []
+            if query.phrases or query.excluded:
+                restrict, restrict_params = self._matched(query, {}, False)
+                restrict = f" AND n.doc_id IN ({restrict})"
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT n.doc_id, MIN(CASE WHEN n.key IN ({exact}) AND NOT n.alias THEN {TIER_NAME} "
+                    f"WHEN n.key IN ({exact}) THEN {TIER_ALIAS} ELSE {TIER_PREFIX} END) AS tier, "
+                    f"MIN(length(n.key)) AS size, d.name_key FROM search_name n "
+                    f"JOIN search_document d ON d.id = n.doc_id WHERE ({ranges}){where}{restrict} "
+                    f"GROUP BY n.doc_id, d.name_key ORDER BY tier, size, d.name_key, n.doc_id LIMIT %s",
+                    [*keys, *keys, *range_params, *params, *restrict_params, NAME_TIER_LIMIT],
+                )
+                seen = set(pinned)
+                out += [(doc_id, tier) for doc_id, tier, _, _ in cursor.fetchall() if doc_id not in seen]
+        return out
+
+    def _outside(self, matched_sql: str, params: list, ids: list[int]) -> list[int]:
+        """Those of ``ids`` the full-text match does not include."""
+        if not ids:
+            return []
+        marks = ", ".join(["%s"] * len(ids))
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT m.id FROM ({matched_sql}) m WHERE m.id IN ({marks})", [*params, *ids])
+            inside = {row[0] for row in cursor.fetchall()}
+        return [i for i in ids if i not in inside]
+
+    def _facets_of(self, ids: list[int]) -> dict[str, dict[str, int]]:
+        marks = ", ".join(["%s"] * len(ids))
+        return self.facet_counts(f"SELECT id FROM search_document WHERE id IN ({marks})", list(ids))
+
+    # --- step two: text ------------------------------------------------------------------------------
+
+    def _top_ids(self, query, filters, offset: int, limit: int, any_term: bool, exclude: list[int]) -> list[int]:
+        raise NotImplementedError
+
+    def _rows(self, query, ids: list[int], any_term: bool) -> list[Row]:
+        """The result rows of these documents, with snippets around the matched words."""
+        raise NotImplementedError
+
+    @staticmethod
+    def exclusion(column: str, ids: list[int]) -> tuple[str, list]:
+        if not ids:
+            return "", []
+        return f" AND {column} NOT IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+    def _plain_rows(self, ids: list[int]) -> list[Row]:
+        if not ids:
+            return []
+        columns = ", ".join(f"d.{c}" for c in RESULT_COLUMNS)
+        marks = ", ".join(["%s"] * len(ids))
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT {columns}, substr(d.summary, 1, 220) FROM search_document d WHERE d.id IN ({marks})", ids)
+            return [row_from(r[:-1], r[-1]) for r in cursor.fetchall()]
+
+    def _listing_ids(self, filters, offset: int, limit: int, exclude: list[int]) -> list[int]:
+        where, params = filter_sql(filters, "d.id", "%s")
+        skip, skip_params = self.exclusion("d.id", exclude)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.id FROM search_document d WHERE 1=1{where}{skip} ORDER BY d.name_key, d.id LIMIT %s OFFSET %s",
+                [*params, *skip_params, limit, offset],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    # --- counting ------------------------------------------------------------------------------------
+
+    def bounded_facet_counts(self, matched_sql: str, params: list, limit: int | None) -> tuple[dict, bool]:
+        """Facet counts over the matches, or over the first ``limit`` of them when there are more
+        (then the counts are lower bounds, and the second value says so)."""
+        if limit is None:
+            return self.facet_counts(matched_sql, params), False
+        bounded = f"SELECT id FROM ({matched_sql}) b LIMIT {int(limit) + 1}"
+        counts = self.facet_counts(bounded, params)
+        if sum(counts.get("status", {}).values()) <= limit:
+            return counts, False
+        counts = self.facet_counts(f"SELECT id FROM ({matched_sql}) b LIMIT {int(limit)}", params)
+        return counts, True
 
     def match_ids_sql(self, query: ParsedQuery) -> tuple[str, list]:
         """SQL selecting the ids of matching documents, for use in `id IN (...)`."""
         return self._matched(query, {}, False)
-
-    def _listing(self, filters: dict[str, list[str]], offset: int, limit: int) -> list[Row]:
-        columns = ", ".join(f"d.{c}" for c in RESULT_COLUMNS)
-        where, params = filter_sql(filters, "d.id", "%s")
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {columns}, substr(d.summary, 1, 220) FROM search_document d WHERE 1=1{where} "
-                "ORDER BY d.name_key, d.id LIMIT %s OFFSET %s",
-                [*params, limit, offset],
-            )
-            return [row_from(r[:-1], r[-1]) for r in cursor.fetchall()]
 
     @staticmethod
     def ranked_rows(records) -> list[Row]:

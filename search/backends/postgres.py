@@ -7,11 +7,10 @@ from ..query import ParsedQuery, Phrase, Term
 
 def parse_word(word: str) -> ParsedQuery:
     return ParsedQuery(raw=word, terms=[Term((word,))])
-from .base import RESULT_COLUMNS, SearchBackend, filter_sql
+from .base import RESULT_COLUMNS, TIER_TEXT, SearchBackend, filter_sql
 
 HEADLINE_OPTIONS = "StartSel=\x02, StopSel=\x03, MaxWords=32, MinWords=14, MaxFragments=1, FragmentDelimiter=\" … \""
 # normalisation 1: divide the rank by 1 + log(document length), so long entries do not win by volume
-RANK = "ts_rank_cd(d.vector, q.query, 1)"
 
 
 def _lexeme(token: str, prefix: bool = False) -> str:
@@ -49,30 +48,38 @@ class PostgresBackend(SearchBackend):
             [self.match_expression(query, any_term), *params],
         )
 
-    def _ranked(self, query, filters, offset, limit, any_term) -> list:
-        columns = ", ".join(f"d.{c}" for c in RESULT_COLUMNS)
-        where, filter_params = filter_sql(filters, "d.id", "%s")
+    def key_range(self) -> str:
+        return 'n.key COLLATE "C" >= %s AND n.key COLLATE "C" < %s'
+
+    def _top_ids(self, query, filters, offset, limit, any_term, exclude) -> list[int]:
+        if query.is_empty:
+            return self._listing_ids(filters, offset, limit, exclude)
+        where, params = filter_sql(filters, "d.id", "%s")
+        skip, skip_params = self.exclusion("d.id", exclude)
         with self.connection.cursor() as cursor:
-            key = query.key
-            tier = (
-                "CASE WHEN position(' ' || %s || ' ' in d.keys) > 0 THEN 0 "
-                "WHEN position(' ' || %s in d.keys) > 0 THEN 1 ELSE 2 END"
-                if key else "2"
-            )
-            tier_params = [key, key] if key else []
             cursor.execute(
-                f"WITH q AS (SELECT to_tsquery('english', %s) AS query), "
-                f"hits AS (SELECT * FROM (SELECT {columns}, d.summary, d.details, {tier} AS tier, {RANK} AS score, "
-                f"d.name_key AS nk FROM search_document d, q WHERE d.vector @@ q.query{where}) ranked "
-                f"ORDER BY tier, CASE WHEN tier < 2 THEN length(nk) ELSE 0 END, score DESC, nk, id LIMIT %s OFFSET %s) "
-                f"SELECT {', '.join('hits.' + c for c in RESULT_COLUMNS)}, hits.tier, "
-                f"ts_headline('english', hits.summary, q.query, %s), "
-                f"ts_headline('english', hits.details, q.query, %s) "
-                f"FROM hits, q ORDER BY hits.tier, CASE WHEN hits.tier < 2 THEN length(hits.nk) ELSE 0 END, hits.score DESC, hits.nk, hits.id",
-                [self.match_expression(query, any_term), *tier_params, *filter_params, limit, offset,
-                 HEADLINE_OPTIONS, HEADLINE_OPTIONS],
+                f"SELECT d.id FROM search_document d, to_tsquery('english', %s) q "
+                f"WHERE d.vector @@ q{where}{skip} ORDER BY ts_rank_cd(d.vector, q, 1) DESC, d.id LIMIT %s OFFSET %s",
+                [self.match_expression(query, any_term), *params, *skip_params, limit, offset],
             )
-            return self.ranked_rows(cursor.fetchall())
+            return [row[0] for row in cursor.fetchall()]
+
+    def _rows(self, query, ids, any_term) -> list:
+        if not ids or query.is_empty:
+            return self._plain_rows(ids)
+        columns = ", ".join(f"d.{c}" for c in RESULT_COLUMNS)
+        marks = ", ".join(["%s"] * len(ids))
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH q AS (SELECT to_tsquery('english', %s) AS query) "
+                f"SELECT {columns}, {TIER_TEXT}, ts_headline('english', d.summary, q.query, %s), "
+                f"ts_headline('english', d.details, q.query, %s) FROM search_document d, q "
+                f"WHERE d.id IN ({marks}) AND d.vector @@ q.query",
+                [self.match_expression(query, any_term), HEADLINE_OPTIONS, HEADLINE_OPTIONS, *ids],
+            )
+            rows = self.ranked_rows(cursor.fetchall())
+        found = {row.id for row in rows}
+        return rows + self._plain_rows([i for i in ids if i not in found])
 
     def word_exists(self, word: str) -> bool:
         # A materialized CTE is planned on its own: a plain "... LIMIT 1" made the planner expect an early

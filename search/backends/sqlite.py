@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..query import ParsedQuery, Phrase, Term
 from ..text import similarity
-from .base import RESULT_COLUMNS, SearchBackend, filter_sql
+from .base import RESULT_COLUMNS, TIER_TEXT, SearchBackend, filter_sql
 
 # title, aliases, variants, organisations, licences, platforms, summary, details
 WEIGHTS = "10.0, 8.0, 6.0, 3.0, 3.0, 2.0, 1.0, 0.25"
@@ -48,30 +48,36 @@ class SQLiteBackend(SearchBackend):
             [self.match_expression(query, any_term), *params],
         )
 
-    def _ranked(self, query, filters, offset, limit, any_term) -> list:
-        columns = ", ".join(f"d.{c}" for c in RESULT_COLUMNS)
-        where, filter_params = filter_sql(filters, "d.id", "%s")
+    def _top_ids(self, query, filters, offset, limit, any_term, exclude) -> list[int]:
+        if query.is_empty:
+            return self._listing_ids(filters, offset, limit, exclude)
+        where, params = filter_sql(filters, "search_fts.rowid", "%s")
+        skip, skip_params = self.exclusion("search_fts.rowid", exclude)
         with self.connection.cursor() as cursor:
-            match = self.match_expression(query, any_term)
-            key = query.key
-            tier = (
-                "CASE WHEN instr(d.keys, ' ' || %s || ' ') > 0 THEN 0 "
-                "WHEN instr(d.keys, ' ' || %s) > 0 THEN 1 ELSE 2 END"
-                if key else "2"
-            )
-            tier_params = [key, key] if key else []
             cursor.execute(
-                f"WITH hits AS (SELECT {columns}, {tier} AS tier, bm25(search_fts, {WEIGHTS}) AS score, d.name_key AS nk "
-                f"FROM search_fts JOIN search_document d ON d.id = search_fts.rowid "
-                f"WHERE search_fts MATCH %s{where} ORDER BY tier, CASE WHEN tier < 2 THEN length(nk) ELSE 0 END, score, nk, d.id LIMIT %s OFFSET %s) "
-                f"SELECT hits.*, "
+                f"SELECT search_fts.rowid FROM search_fts WHERE search_fts MATCH %s{where}{skip} "
+                f"ORDER BY bm25(search_fts, {WEIGHTS}), search_fts.rowid LIMIT %s OFFSET %s",
+                [self.match_expression(query, any_term), *params, *skip_params, limit, offset],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def _rows(self, query, ids, any_term) -> list:
+        if not ids or query.is_empty:
+            return self._plain_rows(ids)
+        columns = ", ".join(f"d.{c}" for c in RESULT_COLUMNS)
+        marks = ", ".join(["%s"] * len(ids))
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {columns}, {TIER_TEXT}, "
                 f"snippet(search_fts, {SUMMARY_COLUMN}, char(2), char(3), '…', {SNIPPET_TOKENS}), "
                 f"snippet(search_fts, {DETAILS_COLUMN}, char(2), char(3), '…', {SNIPPET_TOKENS}) "
-                f"FROM hits JOIN search_fts ON search_fts.rowid = hits.id WHERE search_fts MATCH %s "
-                f"ORDER BY hits.tier, CASE WHEN hits.tier < 2 THEN length(hits.nk) ELSE 0 END, hits.score, hits.nk, hits.id",
-                [*tier_params, match, *filter_params, limit, offset, match],
+                f"FROM search_fts JOIN search_document d ON d.id = search_fts.rowid "
+                f"WHERE search_fts MATCH %s AND search_fts.rowid IN ({marks})",
+                [self.match_expression(query, any_term), *ids],
             )
-            return self.ranked_rows(cursor.fetchall())
+            rows = self.ranked_rows(cursor.fetchall())
+        found = {row.id for row in rows}
+        return rows + self._plain_rows([i for i in ids if i not in found])
 
     def similar_terms(self, word: str, limit: int = 5) -> list[tuple[str, float]]:
         grams = sorted({word[i : i + 3] for i in range(len(word) - 2)})

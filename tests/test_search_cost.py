@@ -1,0 +1,97 @@
+"""Search whose cost does not grow with the number of matches (issue 15), and a ranking that stays
+right: the name tiers come from an indexed lookup, the rest from the full-text score with a LIMIT;
+counts stop at a bound and say so; facet counts are cached per query and catalogue revision.
+No timings here: the benchmark measures those. Runs on SQLite and PostgreSQL."""
+
+import urllib.parse
+
+import pytest
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from licensedb.models import Alias
+
+
+def api(client, **params):
+    response = client.get("/api/v1/search/?" + urllib.parse.urlencode(params, doseq=True))
+    assert response.status_code == 200, response.content[:300]
+    return response.json()
+
+
+def names(body):
+    return [hit["name"] for hit in body["results"]]
+
+
+@pytest.mark.django_db
+def test_exact_name_then_exact_alias_then_name_prefix_then_text(client, make):
+    # many entries that only mention the word, with it everywhere in their text
+    for n in range(6):
+        make.dataset(name=f"Filler {n}", summary="Zorbo zorbo zorbo: built from Zorbo, like Zorbo itself. " * 3)
+    make.dataset(name="Zorbo Extended")
+    make.dataset(name="Zorbo")
+    aliased = make.dataset(name="Quiet Name")
+    Alias.objects.create(dataset=aliased, name="Zorb")
+    make.dataset(name="Zorbax")
+    top = names(api(client, q="zorbo"))
+    assert top[:2] == ["Zorbo", "Zorbo Extended"]  # the exact name, then the name that starts with it
+    assert set(top[2:]) >= {f"Filler {n}" for n in range(6)}
+    by_alias = names(api(client, q="zorb"))
+    assert by_alias[0] == "Quiet Name"  # an exact alias beats names that merely start with it
+    assert by_alias[1:4] == ["Zorbo", "Zorbax", "Zorbo Extended"]  # then the shortest names starting with it
+
+
+@pytest.mark.django_db
+def test_pages_follow_one_order_without_repeats(client, make):
+    for n in range(7):
+        make.dataset(name=f"Plover {n}", summary="plover " * (n + 1))
+    make.dataset(name="Plover")
+    seen = []
+    for page in (1, 2, 3):
+        seen += names(api(client, q="plover", page=page, page_size=3))
+    assert seen[0] == "Plover"
+    assert len(seen) == len(set(seen)) == 8
+    assert seen == names(api(client, q="plover", page_size=20))
+
+
+@pytest.mark.django_db
+def test_the_ranking_query_takes_only_the_page(client):
+    with CaptureQueriesContext(connection) as ctx:
+        api(client, q="youtube", page_size=5)
+    ranking = [q["sql"] for q in ctx.captured_queries if "bm25" in q["sql"] or "ts_rank_cd" in q["sql"]]
+    assert ranking, "no ranking query"
+    assert all("LIMIT" in sql for sql in ranking)
+    # the name tiers come from the name table, not from scanning every matched document's keys
+    assert any("search_name" in q["sql"] for q in ctx.captured_queries)
+    assert not any("instr(d.keys" in q["sql"] or "position(' '" in q["sql"] for q in ctx.captured_queries)
+
+
+@pytest.mark.django_db
+def test_counts_stop_at_the_bound_and_say_so(client, settings):
+    exact = api(client, q="youtube", page_size=5)
+    assert exact["approximate"] is False and exact["count"] > 8
+    settings.SEARCH_EXACT_COUNT_LIMIT = 8
+    bounded = api(client, q="youtube", page_size=5)
+    assert bounded["approximate"] is True
+    assert bounded["count"] < exact["count"]
+    assert sum(v["count"] for v in bounded["facets"]["status"]) <= exact["count"]
+    assert names(bounded) == names(exact)  # the ranking does not depend on the bound
+    assert bounded["next"]  # more results than counted: there is a next page
+    page = BeautifulSoup(client.get("/search/?q=youtube").content, "html.parser")
+    assert "8+ results" in page.select_one(".result-count").text
+
+
+@pytest.mark.django_db
+def test_a_second_page_does_not_count_again_until_the_catalogue_changes(client, make):
+    def count_queries(page):
+        with CaptureQueriesContext(connection) as ctx:
+            body = api(client, q="youtube", page=page, page_size=5)
+        return len([q for q in ctx.captured_queries if "search_facet_value" in q["sql"]]), body
+
+    first, body1 = count_queries(1)
+    second, body2 = count_queries(2)
+    assert first >= 1 and second == 0
+    assert body1["facets"] == body2["facets"] and body1["count"] == body2["count"]
+    make.dataset(name="Youtube Newcomer")
+    third, body3 = count_queries(2)
+    assert third >= 1 and body3["count"] == body1["count"] + 1
