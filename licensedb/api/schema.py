@@ -42,6 +42,14 @@ def _path_parameters(path: str, operation: dict) -> None:
                 schema["example"] = SLUG_EXAMPLES[collection]
 
 
+def _public_reads_need_no_credentials(method: str, operation: dict) -> None:
+    """A read anyone may make (its security lists the anonymous ``{}``) carries no security
+    requirement, so that documentation does not show a lock on it; writes keep theirs."""
+    security = operation.get("security")
+    if method in ("get", "head", "options") and security and {} in security:
+        del operation["security"]
+
+
 def document_error_responses(result, generator, request, public):
     if request is not None:
         result["servers"] = [{"url": request.build_absolute_uri("/").rstrip("/"), "description": "This server"}]
@@ -51,6 +59,7 @@ def document_error_responses(result, generator, request, public):
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             _path_parameters(path, operation)
+            _public_reads_need_no_credentials(method, operation)
             responses = operation.setdefault("responses", {})
             for code, description in ERRORS.items():
                 if code in ("409", "413") and method not in ("patch", "put", "post"):
