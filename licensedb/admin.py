@@ -326,7 +326,8 @@ class DatasetAdmin(ReviewerMixin, OwnEvidenceMixin, SimpleHistoryAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": "Curation queue",
-            "queue": curation_queue.build(),
+            "queue": curation_queue.build(name=request.GET.get("q", "")),
+            "q": request.GET.get("q", "")[:200],
         }
         return TemplateResponse(request, "admin/licensedb/dataset/queue.html", context)
 

@@ -18,7 +18,7 @@ from .models import Dataset, DatasetVerdict, Evidence, Lineage
 from .vocabulary import USES_BY_KEY, Layer, Publication
 
 REVIEW_EVERY = datetime.timedelta(days=365)
-SHOWN = 200  # items listed per section; the count says how many there are
+SHOWN = 100  # items listed per section; the count says how many there are
 
 
 @dataclass
@@ -41,7 +41,12 @@ def due_for_review(today=None):
 
 
 def unclear_verdicts():
-    return DatasetVerdict.objects.filter(value="unclear").select_related("dataset").order_by("dataset__name", "use", "layer")
+    """Those without a note of what was looked for first: nobody can pick them up."""
+    return (
+        DatasetVerdict.objects.filter(value="unclear").select_related("dataset")
+        .annotate(has_note=~Q(note=""))
+        .order_by("has_note", "dataset__name", "use", "layer")
+    )
 
 
 def stale_evidence(today=None):
@@ -71,8 +76,18 @@ def _section(key, title, explanation, queryset, describe) -> Section:
     return Section(key, title, explanation, [describe(item) for item in queryset[:SHOWN]], count)
 
 
-def build(today=None) -> list[Section]:
-    """Every section of the queue with its items (dicts the template shows) and counts."""
+def build(today=None, name: str = "") -> list[Section]:
+    """Every section of the queue with its items (dicts the template shows) and counts; ``name``
+    narrows every section to entries whose name contains it."""
+    name = name.strip()[:200]
+
+    def named(queryset, *paths):
+        if not name:
+            return queryset
+        condition = Q()
+        for p in paths:
+            condition |= Q(**{f"{p}__icontains": name})
+        return queryset.filter(condition)
 
     def entry(d):
         return {"dataset": d, "detail": f"last reviewed {d.last_reviewed.isoformat()}" if d.last_reviewed else "never reviewed"}
@@ -98,11 +113,11 @@ def build(today=None) -> list[Section]:
         return {"dataset": d, "detail": "no source platform recorded"}
 
     return [
-        _section("review", "Due for review", "Never reviewed, or last reviewed more than a year ago.", due_for_review(today), entry),
-        _section("unclear", "Unclear verdicts", "What was looked for and not found: the next place to look.", unclear_verdicts(), verdict),
+        _section("review", "Due for review", "Never reviewed, or last reviewed more than a year ago.", named(due_for_review(today), "name"), entry),
+        _section("unclear", "Unclear verdicts", "What was looked for and not found: the next place to look.", named(unclear_verdicts(), "dataset__name"), verdict),
         _section("evidence", "Sources read more than a year ago", "Terms change: read them again and update the date.",
-                 stale_evidence(today), source),
-        _section("lineage", "Broken lineage", "A published entry derived from a parent that is not published.", broken_lineage(), lineage),
+                 named(stale_evidence(today), "dataset__name", "platform__name", "model__name", "jurisdiction_note__title"), source),
+        _section("lineage", "Broken lineage", "A published entry derived from a parent that is not published.", named(broken_lineage(), "child__name"), lineage),
         _section("platforms", "Missing platforms", "Where the videos come from decides the platform-terms layer.",
-                 missing_platforms(), platforms),
+                 named(missing_platforms(), "name"), platforms),
     ]

@@ -3,7 +3,27 @@ parameters described by the values they take (so that clients and fuzzers reach 
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
+from drf_spectacular.openapi import AutoSchema
+from rest_framework.request import Request
+
 from .errors import ERROR_SCHEMA
+
+
+class PublicAwareAutoSchema(AutoSchema):
+    """An operation anyone may call without credentials (every read, the check, resolve and audit)
+    carries no security requirement, so the docs show no lock on it; the others keep theirs. Asks the
+    view's own permission classes about an anonymous request, so the schema cannot drift from them."""
+
+    def get_auth(self):
+        request = Request(RequestFactory().generic(self.method, self.path))
+        request.user = AnonymousUser()
+        try:
+            public = all(permission.has_permission(request, self.view) for permission in self.view.get_permissions())
+        except Exception:  # a permission that needs more than the method and the user: keep the lock
+            public = False
+        return [] if public else super().get_auth()
 
 ERRORS = {
     "400": "Bad input: the body names each field or parameter that was wrong",
@@ -42,14 +62,6 @@ def _path_parameters(path: str, operation: dict) -> None:
                 schema["example"] = SLUG_EXAMPLES[collection]
 
 
-def _public_reads_need_no_credentials(method: str, operation: dict) -> None:
-    """A read anyone may make (its security lists the anonymous ``{}``) carries no security
-    requirement, so that documentation does not show a lock on it; writes keep theirs."""
-    security = operation.get("security")
-    if method in ("get", "head", "options") and security and {} in security:
-        del operation["security"]
-
-
 def document_error_responses(result, generator, request, public):
     if request is not None:
         result["servers"] = [{"url": request.build_absolute_uri("/").rstrip("/"), "description": "This server"}]
@@ -59,7 +71,6 @@ def document_error_responses(result, generator, request, public):
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             _path_parameters(path, operation)
-            _public_reads_need_no_credentials(method, operation)
             responses = operation.setdefault("responses", {})
             for code, description in ERRORS.items():
                 if code in ("409", "413") and method not in ("patch", "put", "post"):

@@ -19,7 +19,7 @@ urlpatterns = [
     path("", ApiRootView.as_view(), name="api-root"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # the split view serves its start-up script as a file, so the docs obey the content security policy
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"), name="api-docs"),
     path("search/", SearchView.as_view(), name="api-search"),
     path("uses/", views.UsesView.as_view(), name="api-uses"),
     path("check/", views.CheckView.as_view(), name="api-check"),
