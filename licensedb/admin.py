@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import deferral, rules
+from . import admin_grid, curation_queue, deferral, rules
 from .admin_forms import (
     AliasFormSet,
+    ConditionChoiceField,
     DatasetAdminForm,
+    EvidenceChoiceField,
     LineageFormSet,
     TrainingDataFormSet,
+    VerdictCellForm,
     VerdictFormSet,
 )
 from .params import optional_whole_number
@@ -40,11 +49,12 @@ from .models import (
     PlatformVerdict,
     SourcePlatform,
 )
-from .vocabulary import Confidence, Publication
+from .vocabulary import LAYER_HELP, USES_BY_KEY, VERDICT_HELP, Confidence, Layer, Publication
 
 admin.site.site_header = "licensedb curation"
 admin.site.site_title = "licensedb curation"
 admin.site.index_title = "Catalogue"
+admin.site.index_template = "admin/licensedb_index.html"  # the curation queue above the models
 
 
 class OwnEvidenceMixin:
@@ -53,6 +63,7 @@ class OwnEvidenceMixin:
     owner_field = "dataset"
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Sources as ticked boxes that read as the source (kind, URL, location, date), not a dual list of keys.
         if db_field.related_model is Evidence:
             object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
             queryset = Evidence.objects.none()
@@ -60,6 +71,11 @@ class OwnEvidenceMixin:
             if owner_id is not None:
                 queryset = Evidence.objects.filter(**{f"{self.owner_field}_id": owner_id})
             kwargs["queryset"] = queryset
+            kwargs["form_class"] = EvidenceChoiceField
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        elif db_field.related_model is Condition:
+            kwargs["form_class"] = ConditionChoiceField
+            kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -118,19 +134,11 @@ class ModelIdentifierInline(IdentifierInline):
     fk_name = "model"
 
 
-class DatasetLicenceInline(OwnEvidenceMixin, admin.TabularInline):
+class DatasetLicenceInline(OwnEvidenceMixin, admin.StackedInline):
     model = DatasetLicence
     extra = 0
     autocomplete_fields = ["licence"]
-    filter_horizontal = ["evidence"]
-
-
-class DatasetVerdictInline(OwnEvidenceMixin, admin.StackedInline):
-    model = DatasetVerdict
-    formset = VerdictFormSet
-    extra = 0
-    filter_horizontal = ["evidence", "conditions"]
-    fields = [("use", "layer", "value"), "conditions", "evidence", "note"]
+    fields = [("licence", "layer"), "scope", ("valid_from", "valid_until"), "evidence", "note"]
 
 
 class PlatformVerdictInline(OwnEvidenceMixin, admin.StackedInline):
@@ -138,7 +146,6 @@ class PlatformVerdictInline(OwnEvidenceMixin, admin.StackedInline):
     formset = VerdictFormSet
     owner_field = "platform"
     extra = 0
-    filter_horizontal = ["evidence", "conditions"]
     fields = [("layer", "use", "value"), "conditions", "evidence", "note"]
 
 
@@ -195,19 +202,22 @@ class DatasetAdmin(ReviewerMixin, OwnEvidenceMixin, SimpleHistoryAdmin):
     search_fields = ["name", "slug", "aliases__name", "summary", "organisations__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["organisations", "platforms", "works_licence"]
-    filter_horizontal = ["modalities", "status_evidence", "works_evidence", "provenance_evidence", "countries_evidence"]
+    # Verdicts are edited in the grid (one page per cell), not as inline rows: see verdict_cell_view.
     inlines = [
         AliasInline,
         IdentifierInline,
         LineageInline,
         DatasetLicenceInline,
         EvidenceInline,
-        DatasetVerdictInline,
         ClaimInline,
     ]
     actions = ["mark_reviewed", "publish", "unpublish"]
     readonly_fields = ["created", "updated"]
     save_on_top = True
+    change_form_template = "admin/licensedb/dataset/change_form.html"
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "publication", "last_reviewed", "edit_version"]}),
         ("Facts", {"fields": ["organisations", "year", "homepage", "modalities", ("size_videos", "size_clips", "size_hours"), "size_note"]}),
@@ -225,6 +235,101 @@ class DatasetAdmin(ReviewerMixin, OwnEvidenceMixin, SimpleHistoryAdmin):
         # one recomputation of verdicts and search for the whole save, not one per inline row
         with deferral.deferred():
             return super().changeform_view(request, *args, **kwargs)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """The page lists every error at the top, linked to its field, and shows the verdict grid."""
+        adminform = context.get("adminform")
+        if adminform is not None and adminform.form.is_bound:
+            formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
+            context["error_summary"] = admin_grid.error_summary(adminform.form, formsets)
+        if obj is not None and obj.pk:
+            context.update(self._grid_context(obj))
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def _grid_context(self, dataset: Dataset) -> dict:
+        verdicts = DatasetVerdict.objects.filter(dataset=dataset).prefetch_related("evidence", "conditions")
+        effective = getattr(dataset, "effective", None)
+        return {
+            "grid_rows": admin_grid.grid_rows(verdicts, effective.as_dict() if effective else None),
+            "grid_layers": admin_grid.layer_columns(),
+        }
+
+    # --- the verdict grid's cells and the curation queue ---------------------------------------------
+
+    def get_urls(self):
+        own = [
+            path("<int:object_id>/verdicts/<str:use>/<str:layer>/", self.admin_site.admin_view(self.verdict_cell_view),
+                 name="licensedb_dataset_verdict"),
+            path("queue/", self.admin_site.admin_view(self.queue_view), name="licensedb_dataset_queue"),
+        ]
+        return own + super().get_urls()
+
+    def verdict_cell_view(self, request, object_id: int, use: str, layer: str):
+        """One cell of the grid: the verdict of ``use`` on ``layer``, with its conditions and evidence.
+
+        A validation error re-renders the page with what the curator typed, every error listed at the
+        top with a link to its field; a save records history (django-simple-history) and recomputes
+        the effective verdicts once, after the evidence and conditions are linked."""
+        dataset = get_object_or_404(Dataset, pk=object_id)
+        if use not in USES_BY_KEY or layer not in Layer.values:
+            raise Http404("No such use or layer.")
+        if not self.has_view_or_change_permission(request, dataset):
+            raise PermissionDenied
+        can_change = self.has_change_permission(request, dataset)
+        verdict = DatasetVerdict.objects.filter(dataset=dataset, use=use, layer=layer).first()
+        grid_url = reverse("admin:licensedb_dataset_change", args=[dataset.pk]) + "#verdict-grid"
+        label = f"{USES_BY_KEY[use].label} ({Layer(layer).label.lower()})"
+        if request.method == "POST":
+            if not can_change:
+                raise PermissionDenied
+            if "_delete" in request.POST and verdict is not None:
+                with transaction.atomic(), deferral.deferred():
+                    verdict.delete()
+                self.log_change(request, dataset, f"Removed the verdict for {label}.")
+                self.message_user(request, f"The verdict for {label} was removed.")
+                return HttpResponseRedirect(grid_url)
+            form = VerdictCellForm(request.POST, instance=verdict or DatasetVerdict(dataset=dataset, use=use, layer=layer),
+                                   dataset=dataset)
+            if form.is_valid():
+                with transaction.atomic(), deferral.deferred():
+                    saved = form.save(reviewer=request.user.get_username())
+                self.log_change(request, dataset, f"Set the verdict for {label} to {saved.value}.")
+                self.message_user(request, f"{dataset.name}: {label} saved as {saved.get_value_display().lower()}.")
+                if "_continue" in request.POST:
+                    return HttpResponseRedirect(request.path)
+                return HttpResponseRedirect(grid_url)
+        else:
+            form = VerdictCellForm(instance=verdict, dataset=dataset)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"{dataset.name}: {label}",
+            "dataset": dataset,
+            "verdict": verdict,
+            "form": form,
+            "use": USES_BY_KEY[use],
+            "layer": layer,
+            "layer_label": Layer(layer).label,
+            "layer_help": LAYER_HELP.get(layer, ""),
+            "verdict_help": VERDICT_HELP,
+            "grid_url": grid_url,
+            "can_change": can_change,
+            "error_summary": admin_grid.error_summary(form) if form.is_bound else [],
+            "effective": getattr(getattr(dataset, "effective", None), use, ""),
+        }
+        return TemplateResponse(request, "admin/licensedb/dataset/verdict_cell.html", context)
+
+    def queue_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Curation queue",
+            "queue": curation_queue.build(name=request.GET.get("q", "")),
+            "q": request.GET.get("q", "")[:200],
+        }
+        return TemplateResponse(request, "admin/licensedb/dataset/queue.html", context)
 
     @admin.display(description="commercial training")
     def commercial_training(self, obj: Dataset) -> str:
@@ -303,7 +408,6 @@ class SourcePlatformAdmin(ReviewerMixin, OwnEvidenceMixin, SimpleHistoryAdmin):
     list_filter = ["kind", "terms_apply", "rights_apply", "download_prohibited"]
     search_fields = ["name", "slug", "summary"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["download_evidence"]
     inlines = [PlatformEvidenceInline, PlatformVerdictInline]
 
 

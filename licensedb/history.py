@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Q
+from django.db.models import Count, Max, Min, Q
 from django.utils.dateparse import parse_datetime
 
 from .models import Alias, Claim, Dataset, DatasetLicence, DatasetVerdict, Evidence, Licence, Lineage
@@ -26,6 +26,15 @@ IGNORED_FIELDS = {"history_id", "history_date", "history_change_reason", "histor
                   "history_user_id", "updated", "created", "name_key", "id"}
 
 KIND = {"+": "created", "~": "changed", "-": "deleted"}
+
+# The change reason of every history record ``loaddata`` writes for what it loaded (followed by ", revision
+# N" since the load is recorded as one event). Such records are not shown one by one: a load is one
+# "catalogue loaded" event in the log.
+LOAD_REASON = "Loaded from the curated fixtures"
+
+
+def load_reason(revision_number: int) -> str:
+    return f"{LOAD_REASON}, revision {revision_number}"
 
 
 class Cursor(NamedTuple):
@@ -70,6 +79,8 @@ class Change:
     event: str = ""  # "" | licence | takedown | status
     position: Cursor | None = None  # where it stands in the change log
     snapshot: tuple[tuple[str, str], ...] = ()  # the record's shown values, for created and deleted records
+    sentence: str = ""  # what happened, as a clause about the entry ("commercial training changed from ...")
+    model: str = ""  # the model name of the record ("datasetverdict"), or "catalogue" for a load
 
     @property
     def ref(self) -> str:
@@ -78,6 +89,8 @@ class Change:
 
     @property
     def summary(self) -> str:
+        if self.sentence:
+            return self.sentence
         if self.kind != "changed" or not self.details:
             return f"{self.subject} {self.kind}"
         fields = ", ".join(label for label, _, _ in self.details)
@@ -148,15 +161,139 @@ def _subject(record, names: dict) -> str:
     return model._meta.verbose_name.capitalize()
 
 
-def _event(record, details) -> str:
+def _event(record, details, first_licence: dict | None = None) -> str:
     model = record.instance_type
     if model is DatasetLicence and record.layer == LicenceLayer.DATASET_TERMS:
+        if record.history_type == "+" and (first_licence or {}).get(record.dataset_id) == record.history_date:
+            return ""  # the entry's first terms: a licence being recorded, not a licence changing
         return "licence"
     if model is Dataset:
         changed = {name for name, _, _ in details}
         if "status" in changed or (record.history_type == "+" and record.status != Status.AVAILABLE):
             return "takedown" if record.status != Status.AVAILABLE else "status"
     return ""
+
+
+SHORT = 60  # values up to this long are quoted in a sentence; longer ones are "edited"
+
+
+def _verdict_name(record) -> str:
+    use = USES_BY_KEY.get(record.use)
+    name = (use.label if use else record.use).lower().replace("r&d", "R&D")
+    if record.layer != Layer.DATASET_TERMS:
+        name += f" ({dict(Layer.choices).get(record.layer, record.layer).lower()})"
+    return name
+
+
+def _field_clauses(details, lower_values: bool = False) -> list[str]:
+    clauses = []
+    for label, old, new in details:
+        if len(old) <= SHORT and len(new) <= SHORT and "\n" not in old + new:
+            if lower_values:
+                old, new = old.lower(), new.lower()
+            clauses.append(f"{label} changed from {old} to {new}")
+        else:
+            clauses.append(f"{label} edited")
+    return clauses
+
+
+def _sentence(record, details, names: dict) -> str:
+    """What a history record did, as a clause a reader follows after the entry's name:
+    "commercial training changed from unclear to prohibited", "licence set to CC BY 4.0"."""
+    model, kind = record.instance_type, record.history_type
+    if model is Dataset:
+        if kind == "+":
+            return "entry added"
+        if kind == "-":
+            return "entry deleted"
+        return "; ".join(_field_clauses(details))
+    if model is DatasetVerdict:
+        name = _verdict_name(record)
+        if kind == "+":
+            return f"{name} recorded as {record.get_value_display().lower()}"
+        if kind == "-":
+            return f"{name} verdict removed"
+        value = [d for d in details if d[0] == "value"]
+        rest = [d for d in details if d[0] != "value"]
+        clauses = [f"{name} changed from {value[0][1].lower()} to {value[0][2].lower()}"] if value else []
+        if rest:
+            clauses.append(f"{name}: " + ", ".join(label for label, _, _ in rest) + " edited")
+        return "; ".join(clauses)
+    if model is DatasetLicence:
+        part = "code licence" if record.layer == LicenceLayer.CODE else "licence"
+        licence = names["licence"].get(record.licence_id, "?")
+        if kind == "+":
+            return f"{part} set to {licence}"
+        if kind == "-":
+            return f"{part} {licence} removed"
+        licence_change = [d for d in details if d[0] == "licence"]
+        if licence_change:
+            return f"{part} changed from {licence_change[0][1]} to {licence_change[0][2]}"
+        ended = [d for d in details if d[0] == "valid until" and d[2] != "—"]
+        if ended:
+            return f"{part} {licence} replaced on {ended[0][2]}"
+        return f"{part} {licence}: " + "; ".join(_field_clauses(details))
+    if model is Evidence:
+        where = f"{record.get_kind_display().lower()} at {record.url}"
+        if kind == "+":
+            return f"source added: {where}"
+        if kind == "-":
+            return f"source removed: {where}"
+        return f"source {where}: " + ", ".join(label for label, _, _ in details) + " updated"
+    if model is Alias:
+        if kind == "+":
+            return f"also known as “{record.name}”"
+        if kind == "-":
+            return f"alias “{record.name}” removed"
+        return "alias renamed: " + "; ".join(f"{old} to {new}" for _, old, new in details)
+    if model is Claim:
+        if kind == "+":
+            return f"{record.get_source_display()} claim recorded: {record.claimed}"
+        if kind == "-":
+            return f"{record.get_source_display()} claim removed"
+        return f"{record.get_source_display()} claim: " + "; ".join(_field_clauses(details))
+    if model is Lineage:
+        parent = names["dataset"].get(record.parent_id, "?")
+        if kind == "+":
+            return f"now recorded as derived from {parent}"
+        if kind == "-":
+            return f"no longer recorded as derived from {parent}"
+        return f"derivation from {parent}: note edited"
+    return ""
+
+
+def _same_text(old, new) -> bool:
+    """Text that differs only in line endings or surrounding white space (what a browser's form sends
+    back for an untouched text area) did not change."""
+    if isinstance(old, str) and isinstance(new, str):
+        return old.replace("\r\n", "\n").strip() == new.replace("\r\n", "\n").strip()
+    return old == new
+
+
+def _load_markers(dataset: Dataset | None, published_ids, before, cursor: Cursor | None, limit: int) -> list[Change]:
+    """One "catalogue loaded" change per load (one query), placed where its newest record stands."""
+    rows = Dataset.history.filter(history_change_reason__startswith=LOAD_REASON)
+    rows = rows.filter(id=dataset.pk) if dataset is not None else rows.filter(id__in=published_ids)
+    if before is not None:
+        rows = rows.filter(history_date__lt=before)
+    markers = []
+    for reason, when, last, count in (
+        rows.values_list("history_change_reason").annotate(Max("history_date"), Max("history_id"), Count("id", distinct=True))
+    ):
+        position = Cursor(when, 0, last)
+        if cursor is not None and not position < cursor:
+            continue
+        revision = reason[len(LOAD_REASON):].strip(", ")
+        sentence = "catalogue loaded" + (f", {revision}" if revision else "")
+        if dataset is None:
+            sentence += f" ({count} dataset{'s' if count != 1 else ''})"
+        markers.append(Change(
+            when=when, kind="loaded", subject="Catalogue", dataset_id=0, dataset_slug="", dataset_name="",
+            user="", position=position, sentence=sentence[0].upper() + sentence[1:] if dataset is None else sentence,
+            model="catalogue",
+        ))
+    markers.sort(key=lambda change: change.position, reverse=True)
+    return markers[: limit + 1]
 
 
 def _after(history, rank: int, cursor: Cursor | None):
@@ -195,15 +332,17 @@ def changes_page(
             history = history.filter(**{f"{key}__in": published_ids})
         if before is not None:
             history = history.filter(history_date__lt=before)
-        history = _after(history, rank, cursor)
+        history = _after(history, rank, cursor).exclude(history_change_reason__startswith=LOAD_REASON)
         rows = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
         for row in rows:
             row.position = Cursor(row.history_date, rank, row.history_id)
         per_model.append((model, key, rows))
-    merged = sorted((row.position for _, _, rows in per_model for row in rows), reverse=True)
+    markers = _load_markers(dataset, published_ids, before, cursor, limit)
+    merged = sorted([row.position for _, _, rows in per_model for row in rows] + [m.position for m in markers], reverse=True)
     if len(merged) > limit:
         last = merged[limit - 1]
         per_model = [(model, key, [row for row in rows if row.position >= last]) for model, key, rows in per_model]
+        markers = [m for m in markers if m.position >= last]
         following = last
     else:
         following = None
@@ -234,8 +373,14 @@ def changes_page(
         "licence": dict(Licence.objects.values_list("pk", "name")),
     }
     slugs = {pk: slug for pk, _, slug in entries}
+    # When each entry's first dataset-terms licence line was recorded: that one is not a licence change.
+    new_lines = {row.dataset_id for model, _, row in all_rows if model is DatasetLicence and row.history_type == "+"}
+    first_licence = dict(
+        DatasetLicence.history.filter(dataset_id__in=new_lines, layer=LicenceLayer.DATASET_TERMS, history_type="+")
+        .values_list("dataset_id").annotate(Min("history_date"))
+    ) if new_lines else {}
 
-    result = []
+    result = list(markers)
     for model, key, row in all_rows:
         row.instance_type = model
         details = []
@@ -243,7 +388,7 @@ def changes_page(
         if row.history_type == "~" and older is not None:
             older.instance_type = model
             for name in _fields(row):
-                if getattr(row, name) != getattr(older, name):
+                if not _same_text(getattr(older, name), getattr(row, name)):
                     label = _model_field(model, name).verbose_name
                     details.append((str(label), _display(older, name, names), _display(row, name, names)))
             if not details:
@@ -262,9 +407,11 @@ def changes_page(
                 dataset_name=names["dataset"].get(dataset_id, ""),
                 user=row.history_user.get_username() if row.history_user else "",
                 details=details,
-                event=_event(row, details),
+                event=_event(row, details, first_licence),
                 position=row.position,
                 snapshot=snapshot,
+                sentence=_sentence(row, details, names),
+                model=model._meta.model_name,
             )
         )
     result.sort(key=lambda change: change.position, reverse=True)
@@ -281,15 +428,25 @@ class EntryChanges:
     changes: list[Change]
 
     @property
+    def is_catalogue_load(self) -> bool:
+        return self.changes[0].kind == "loaded"
+
+    @property
     def summary(self) -> str:
+        """The changes as one sentence about the entry (its name comes before it)."""
         if len(self.changes) == 1:
             return self.changes[0].summary
-        kinds = {change.kind for change in self.changes}
-        if kinds == {"created"}:
-            return f"entry added ({len(self.changes)} records)"
-        return f"{len(self.changes)} changes: " + "; ".join(change.summary for change in self.changes[:3]) + (
-            "…" if len(self.changes) > 3 else ""
-        )
+        if any(change.model == "dataset" and change.kind == "created" for change in self.changes):
+            counts: dict[str, int] = defaultdict(int)
+            for change in self.changes:
+                if change.model != "dataset":
+                    counts[change.model] += 1
+            parts = [_count(n, *PARTS.get(model, (model, model + "s"))) for model, n in counts.items()]
+            return "entry added" + (" with " + _and(parts) if parts else "")
+        sentences = list(dict.fromkeys(change.summary for change in self.changes))
+        shown = sentences[:4]
+        more = len(sentences) - len(shown)
+        return "; ".join(shown) + (f"; and {more} more change{'s' if more != 1 else ''}" if more else "")
 
     @property
     def events(self) -> list[str]:
@@ -301,12 +458,28 @@ class EntryChanges:
         return self.events[0] if self.events else ""
 
 
+PARTS = {
+    "datasetverdict": ("verdict", "verdicts"), "evidence": ("source", "sources"),
+    "datasetlicence": ("licence line", "licence lines"), "alias": ("alias", "aliases"),
+    "claim": ("claim elsewhere", "claims elsewhere"), "lineage": ("parent", "parents"),
+}
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _and(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def grouped(changes_list: list[Change], window: datetime.timedelta = datetime.timedelta(minutes=5)) -> list[EntryChanges]:
     """Group consecutive changes of the same entry made within ``window`` of each other."""
     groups: list[EntryChanges] = []
     for change in changes_list:
         last = groups[-1] if groups else None
-        if last and last.dataset_slug == change.dataset_slug and last.changes[-1].when - change.when <= window:
+        if (last and change.kind != "loaded" and not last.is_catalogue_load and last.dataset_slug == change.dataset_slug
+                and last.changes[-1].when - change.when <= window):
             last.changes.append(change)
         else:
             groups.append(EntryChanges(change.when, change.dataset_slug, change.dataset_name, [change]))
@@ -321,7 +494,7 @@ def group_tag(group: EntryChanges) -> str:
         [c.subject, c.kind, c.event, [list(d) for d in c.details], [list(v) for v in c.snapshot]] for c in group.changes
     ]
     digest = hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()[:24]
-    return f"tag:licensedb,2026:changes/{group.dataset_slug}/{digest}"
+    return f"tag:licensedb,2026:changes/{group.dataset_slug or 'catalogue'}/{digest}"
 
 
 def unique_tags(groups: list[EntryChanges]) -> list[str]:

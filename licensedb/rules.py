@@ -20,6 +20,11 @@ EVIDENCE_REQUIRED = (
     "A verdict other than 'unclear' needs evidence. Add the source under Evidence (and save), then "
     "select it here, or set the verdict to 'unclear' and say in the note what was looked for."
 )
+EVIDENCE_REQUIRED_HERE = (
+    "A verdict other than 'unclear' needs evidence: tick the source it rests on, or record a new source "
+    "below; or set the verdict to 'unclear' and say in the note what was looked for."
+)
+UNCLEAR_NEEDS_NOTE = "Say what was looked for and not found, so the next curator knows where to look."
 URL_NOT_HTTP = "Enter a web address that starts with http:// or https://."
 ACCESS_DATE_IN_FUTURE = "The access date cannot be in the future: use the date the source was read."
 PUBLISHED_FROM_DRAFT = (

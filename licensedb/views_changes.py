@@ -79,7 +79,7 @@ class ChangesFeed(Feed):
     def item_title(self, item: history.EntryChanges) -> str:
         labels = {"licence": "[licence change] ", "takedown": "[takedown] "}
         tag = "".join(labels[e] for e in item.events if e in labels)
-        return f"{tag}{item.dataset_name}: {item.summary}"
+        return f"{tag}{item.dataset_name}: {item.summary}" if item.dataset_slug else item.summary
 
     def item_description(self, item: history.EntryChanges) -> str:
         lines = []
@@ -88,7 +88,7 @@ class ChangesFeed(Feed):
         return "\n".join(lines)
 
     def item_link(self, item: history.EntryChanges) -> str:
-        return reverse("dataset-history", args=[item.dataset_slug])
+        return reverse("dataset-history", args=[item.dataset_slug]) if item.dataset_slug else reverse("changes")
 
     def item_guid(self, item: history.EntryChanges) -> str:
         """An id from what changed, not from when or in which database row: the same change keeps its

@@ -165,4 +165,4 @@ def test_dataset_history_shows_what_changed(client):
     verdict.value = "prohibited"
     verdict.save()
     page = client.get("/datasets/hoi4d/history/").content.decode()
-    assert "Verdict for Research" in page and old in page and "Prohibited" in page
+    assert f"Research changed from {old.lower()} to prohibited" in page and old in page and "Prohibited" in page

@@ -3,7 +3,27 @@ parameters described by the values they take (so that clients and fuzzers reach 
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
+from drf_spectacular.openapi import AutoSchema
+from rest_framework.request import Request
+
 from .errors import ERROR_SCHEMA
+
+
+class PublicAwareAutoSchema(AutoSchema):
+    """An operation anyone may call without credentials (every read, the check, resolve and audit)
+    carries no security requirement, so the docs show no lock on it; the others keep theirs. Asks the
+    view's own permission classes about an anonymous request, so the schema cannot drift from them."""
+
+    def get_auth(self):
+        request = Request(RequestFactory().generic(self.method, self.path))
+        request.user = AnonymousUser()
+        try:
+            public = all(permission.has_permission(request, self.view) for permission in self.view.get_permissions())
+        except Exception:  # a permission that needs more than the method and the user: keep the lock
+            public = False
+        return [] if public else super().get_auth()
 
 ERRORS = {
     "400": "Bad input: the body names each field or parameter that was wrong",

@@ -297,14 +297,17 @@ class ChangeSerializer(serializers.Serializer):
     id = serializers.CharField(help_text="The change's history record, e.g. datasetverdict-1234")
     when = serializers.DateTimeField()
     subject = serializers.CharField()
-    kind = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    kind = serializers.ChoiceField(choices=["created", "changed", "deleted", "loaded"],
+                                   help_text="`loaded`: the curated catalogue was loaded (one change for the whole load)")
+    summary = serializers.CharField(help_text="What happened, as a sentence about the entry")
     user = serializers.CharField()
     details = ChangeDetailSerializer(many=True)
 
 
 class ChangeGroupSerializer(serializers.Serializer):
     when = serializers.DateTimeField()
-    dataset = serializers.DictField(child=serializers.CharField(), help_text="slug, name and url of the entry")
+    dataset = serializers.DictField(child=serializers.CharField(), allow_null=True,
+                                    help_text="slug, name and url of the entry; null for a load of the whole catalogue")
     summary = serializers.CharField()
     events = serializers.ListField(child=serializers.ChoiceField(choices=["takedown", "licence", "status"]))
     changes = ChangeSerializer(many=True)
@@ -342,11 +345,11 @@ class ChangesView(APIView):
             {
                 "when": group.when,
                 "dataset": {"slug": group.dataset_slug, "name": group.dataset_name,
-                            "url": request.build_absolute_uri(f"/datasets/{group.dataset_slug}/")},
+                            "url": request.build_absolute_uri(f"/datasets/{group.dataset_slug}/")} if group.dataset_slug else None,
                 "summary": group.summary,
                 "events": group.events,
                 "changes": [
-                    {"id": c.ref, "when": c.when, "subject": c.subject, "kind": c.kind, "user": c.user,
+                    {"id": c.ref, "when": c.when, "subject": c.subject, "kind": c.kind, "user": c.user, "summary": c.summary,
                      "details": [{"field": f, "before": b, "after": a} for f, b, a in c.details]}
                     for c in group.changes
                 ],

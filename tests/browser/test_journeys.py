@@ -63,38 +63,7 @@ def test_check_a_use_for_three_datasets(page, site, shot):
     shot(page, "06-check-result")
 
 
-def test_a_curator_edits_a_verdict_and_sees_it_on_the_public_page_and_in_search(page, site, shot, django_user_model):
-    django_user_model.objects.create_superuser("browser-curator", "b@example.org", "a-long-test-password")
-    dataset = Dataset.objects.get(slug="hoi4d")
-    verdict = DatasetVerdict.objects.get(dataset=dataset, layer="dataset_terms", use="model_release")
-    assert verdict.value != "prohibited" and verdict.evidence.exists()
-
-    page.goto(f"{site}/admin/login/?next=/admin/licensedb/dataset/{dataset.pk}/change/")
-    page.fill("#id_username", "browser-curator")
-    page.fill("#id_password", "a-long-test-password")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator("h2", has_text="HOI4D")).to_be_visible()
-
-    uses = page.locator("select[name^='verdicts-'][name$='-use']")
-    index = next(i for i in range(uses.count()) if uses.nth(i).input_value() == "model_release"
-                 and page.locator(f"select[name='verdicts-{i}-layer']").input_value() == "dataset_terms")
-    page.select_option(f"select[name='verdicts-{index}-value']", "prohibited")
-    page.fill(f"textarea[name='verdicts-{index}-note']", "Changed in the browser journey: weights may not be published.")
-    shot(page, "07-admin-edit", full_page=False)
-    page.locator("input[name='_continue']").first.click()
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
-
-    page.goto(f"{site}/datasets/hoi4d/")
-    expect(page.locator("#use-model_release summary .verdict-label")).to_have_text("Prohibited")
-    page.locator("#use-model_release summary").click()
-    expect(page.locator("#use-model_release")).to_contain_text("Changed in the browser journey")
-    shot(page, "08-public-page-after-edit")
-
-    page.goto(f"{site}/search/?q=hoi4d")
-    hit = page.locator(".search-hit").first
-    expect(hit.locator("h3 a")).to_have_text("HOI4D")
-    expect(hit.locator("li", has_text="Model release").locator(".verdict-label")).to_have_text("Prohibited")
-    shot(page, "09-search-after-edit", full_page=False)
+# The curator's journey (edit a verdict, see it on the public page and in search) is in test_admin_grid.py.
 
 
 def test_pages_work_on_a_phone_and_by_keyboard(page, site, shot):
