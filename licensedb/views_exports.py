@@ -28,7 +28,13 @@ def catalogue_csv(request: HttpRequest) -> HttpResponse:
     excel = wants_excel(request.GET)
     if excel is None:
         return error_response(errors=EXCEL_ERROR)
-    text = exports.catalogue_csv(exports.catalogue_records(_base(request)), excel=excel)
+    from .filters import filtered_slugs
+
+    slugs, errors = filtered_slugs(request.GET)  # the dataset list's facets select the rows
+    if errors:
+        return error_response(errors=errors)
+    records = [r for r in exports.catalogue_records(_base(request)) if slugs is None or r["slug"] in slugs]
+    text = exports.catalogue_csv(records, excel=excel)
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     name = "licensedb-catalogue-excel.csv" if excel else "licensedb-catalogue.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
