@@ -165,9 +165,9 @@ def dedupe_layers(grid: list[dict]) -> None:
     """Give every row of a dataset page's verdict grid ``shown_layers``: a platform's long terms
     paragraph (and any source) appears in full once, under the first use that needs it; the other
     rows link to it. Mutates the rows in place."""
-    notes_seen: dict[str, str] = {}
-    sources_seen: dict[int, str] = {}
-    laws_seen: dict[str, str] = {}
+    notes_seen: dict[str, tuple] = {}
+    sources_seen: dict[int, tuple] = {}
+    laws_seen: dict[str, tuple] = {}
     conditions_seen: set[str] = set()
     for row in grid:
         key = row["use"].key
@@ -175,19 +175,20 @@ def dedupe_layers(grid: list[dict]) -> None:
         row["new_conditions"] = [c for c in row.get("conditions", []) if c.slug not in conditions_seen]
         conditions_seen.update(c.slug for c in row.get("conditions", []))
         shown = []
-        for layer in row["result"].layers:
+        for position, layer in enumerate(row["result"].layers):
+            here = (key, position)
             note_at = ""
             if layer.note and len(layer.note) > 160:
-                note_at = notes_seen.setdefault(layer.note, key)
-                note_at = "" if note_at == key else note_at
+                first = notes_seen.setdefault(layer.note, here)
+                note_at = "" if first == here else first[0]
             sources = []
             for ev in layer.evidence:
-                at = sources_seen.setdefault(ev.id, key)
-                sources.append((ev, "" if at == key else at))
+                first = sources_seen.setdefault(ev.id, here)
+                sources.append((ev, "" if first == here else first[0]))
             laws = []
             for law in layer.notes:
-                at = laws_seen.setdefault(law.slug, f"{key}/{layer.layer}")
-                laws.append((law, "" if at == f"{key}/{layer.layer}" else at.split("/")[0]))
+                first = laws_seen.setdefault(law.slug, here)
+                laws.append((law, "" if first == here else first[0]))
             shown.append(ShownLayer(layer, layer.note, note_at, sources, laws))
         row["shown_layers"] = shown
 

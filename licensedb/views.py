@@ -60,26 +60,40 @@ def paginate(request: HttpRequest, items, per_page: int = LIST_PAGE_SIZE):
         return None, {"page": [f"There are only {paginator.num_pages} page(s) of results."]}
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home_counts() -> dict:
+    """The home page's numbers, each counting what the page it links to lists: published datasets
+    (/datasets/), licences (/licences/ lists every licence, not the "no licence stated" record),
+    source platforms (/platforms/), and the sources read for published entries and platforms."""
+    from .vocabulary import NO_LICENCE_SLUG
+
     published = Dataset.objects.published()
-    counts = {
-        "datasets": published.count(),
-        "licences": Licence.objects.filter(dataset_lines__dataset__in=published).distinct().count(),
-        "platforms": SourcePlatform.objects.filter(datasets__in=published).distinct().count(),
-        "evidence": Evidence.objects.filter(Q(dataset__in=published) | Q(platform__isnull=False)).count(),
-    }
     commercial = dict(
         published.values_list("effective__commercial_training").annotate(n=Count("pk")).values_list(
             "effective__commercial_training", "n"
         )
     )
-    commercial_counts = [(value, commercial.get(value, 0)) for value in VerdictValue.values]
+    return {
+        "datasets": published.count(),
+        "licences": Licence.objects.exclude(slug=NO_LICENCE_SLUG).count(),
+        "platforms": SourcePlatform.objects.count(),
+        "evidence": Evidence.objects.filter(Q(dataset__in=published) | Q(platform__isnull=False)).count(),
+        "commercial": {value: commercial.get(value, 0) for value in VerdictValue.values},
+    }
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    published = Dataset.objects.published()
+    counts = home_counts()
+    commercial_counts = [(value, counts["commercial"][value]) for value in VerdictValue.values]
+    usable = counts["commercial"][VerdictValue.ALLOWED] + counts["commercial"][VerdictValue.CONDITIONAL]
     return render(
         request,
         "home.html",
         {
             "counts": counts,
             "commercial_counts": commercial_counts,
+            "commercial_usable": usable,
+            "commercial_conditional": counts["commercial"][VerdictValue.CONDITIONAL],
             "changes": history.grouped(history.changes(limit=60))[:8],
             "examples": published.order_by("-year", "name")[:6],
         },
@@ -98,6 +112,9 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
     from .presentation import TABLE_SORTS, order_by_verdict
 
     params = request.GET.copy()
+    for key in list(params):  # the filter form sends "any" as an empty value: it means no filter
+        kept = [value for value in params.getlist(key) if value != ""]
+        params.setlist(key, kept) if kept else params.pop(key)
     view = params.pop("view", ["list"])[-1] or "list"
     if view not in VIEWS:
         return bad_request(request, {"view": [f"Use one of: {', '.join(VIEWS)}."]})
