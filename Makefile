@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev browser proxy check-postgres clean
+.PHONY: run test install install-dev browser axe proxy check-postgres clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,14 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
 
+## axe-core from the npm registry (the version package-lock.json pins), for the accessibility checks
+## of the browser tests (tests/browser/axe.py); node_modules/ is not committed.
+axe: node_modules/axe-core/axe.min.js
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 ## Debian's nginx, the buffering proxy of the production set-up (deploy/nginx/licensedb.conf), and
 ## redis-server, the shared cache production counts rate limits in; the tests start their own copies.
 proxy:
@@ -38,9 +46,9 @@ proxy:
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq nginx redis-server >/dev/null; fi; }
 
 ## Install everything the tests need and run the whole suite (SQLite unless DATABASE_URL says otherwise).
-test: install-dev browser proxy
+test: install-dev browser axe proxy
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache
+	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache node_modules

@@ -110,6 +110,10 @@ class DatasetFilter(django_filters.FilterSet):
         choices=Distribution.choices, label="Distribution", method="filter_distribution"
     )
     year = YearFilter(label="Year")
+    usable_for = django_filters.MultipleChoiceFilter(
+        choices=[(use.key, use.label) for use in USES], method="filter_usable_for",
+        label="Usable for: the effective verdict of each use given is allowed or conditional",
+    )
     q = django_filters.CharFilter(method="filter_q", label="Search words (as on the search page)")
     sort = django_filters.OrderingFilter(
         fields=(("name", "name"), ("year", "year"), ("updated", "updated"), ("last_reviewed", "last_reviewed")),
@@ -136,6 +140,11 @@ class DatasetFilter(django_filters.FilterSet):
             return queryset
         sql, params = get_backend().match_ids_sql(query)
         return queryset.filter(pk__in=RawSQL(sql, params))
+
+    def filter_usable_for(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        for use in value or ():
+            queryset = queryset.filter(**{f"effective__{use}__in": (VerdictValue.ALLOWED, VerdictValue.CONDITIONAL)})
+        return queryset
 
     def filter_category(self, queryset: QuerySet, name: str, value) -> QuerySet:
         if not value:
@@ -184,3 +193,16 @@ for _use in MODEL_USES:
     ModelFilter.base_filters[_use.key] = django_filters.MultipleChoiceFilter(
         field_name=f"effective__{_use.key}", choices=VerdictValue.choices, label=_use.label, distinct=False
     )
+
+
+def filtered_slugs(params) -> tuple[set[str] | None, dict]:
+    """The slugs of the published datasets that the list's facets in ``params`` select, for an export
+    that offers "the same filters as the list": (None, {}) when no facet is given, (None, errors) for
+    a bad value."""
+    facets = {key for key in DatasetFilter.base_filters if key != "sort"}
+    if not any(params.get(key) for key in facets):
+        return None, {}
+    filterset = DatasetFilter(params, queryset=Dataset.objects.published())
+    if not filterset.is_valid():
+        return None, {key: [str(m) for m in messages] for key, messages in filterset.errors.items()}
+    return set(filterset.qs.values_list("slug", flat=True)), {}

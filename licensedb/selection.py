@@ -14,8 +14,10 @@ from .models import Dataset
 
 
 class SelectionError(ValueError):
-    def __init__(self, errors: dict[str, list[str]]):
+    def __init__(self, errors: dict[str, list[str]], suggestions: dict[str, list[tuple[str, str]]] | None = None):
         self.errors = errors
+        # reference -> [(slug, name), ...]: what a mistyped reference may have meant, best first
+        self.suggestions = suggestions or {}
         super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
 
 
@@ -51,6 +53,7 @@ def select(slugs: list[str], minimum: int, maximum: int, parameter: str = "datas
     index = current_index()
     found: list[str] = []
     unknown: list[str] = []
+    suggestions: dict[str, list[tuple[str, str]]] = {}
     for reference in slugs:
         resolution = resolve_one(reference, index)
         if resolution.status != RESOLVED and " " in reference.strip():
@@ -61,12 +64,16 @@ def select(slugs: list[str], minimum: int, maximum: int, parameter: str = "datas
                 continue
         if resolution.status == RESOLVED and resolution.match in GUESSES:
             unknown.append(f"No dataset is called '{reference[:80]}'. Did you mean {resolution.entry.name} ({resolution.entry.slug})?")
+            suggestions[reference] = [(resolution.entry.slug, resolution.entry.name)]
         elif resolution.status == RESOLVED:
             found.append(resolution.entry.slug)
         elif resolution.status == AMBIGUOUS:
             problems.append(resolution.message)
+            suggestions[reference] = [(e.slug, e.name) for e in resolution.candidates[:5]]
         else:
             unknown.append(resolution.message)
+            if resolution.candidates:
+                suggestions[reference] = [(e.slug, e.name) for e in resolution.candidates[:3]]
     repeated = sorted({s for i, s in enumerate(found) if s in found[:i]})
     if repeated:
         problems.append(f"Listed more than once: {', '.join(repeated)}. Give each dataset once.")
@@ -79,7 +86,7 @@ def select(slugs: list[str], minimum: int, maximum: int, parameter: str = "datas
         shown = " ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
         problems.append(shown)
     if problems:
-        raise SelectionError({parameter: problems})
+        raise SelectionError({parameter: problems}, suggestions)
     datasets = {d.slug: d for d in Dataset.objects.published().filter(slug__in=unique)}
     return [datasets[s] for s in unique]
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from . import history, stats, verdict_store
+from . import history, licensing, presentation, stats, verdict_store
 from .claims import check_claims
 from .text import country_name
 from .filters import SORTS, DatasetFilter
@@ -24,7 +24,7 @@ from .models import (
     SourcePlatform,
 )
 from .verdicts import MEDIA_USES
-from .vocabulary import LAYER_HELP, USE_KEYS, USES, Layer, LicenceLayer, VerdictValue
+from .vocabulary import LAYER_HELP, USE_KEYS, USES, USES_BY_KEY, Layer, LicenceLayer, VerdictValue
 
 LIST_PAGE_SIZE = 25
 
@@ -43,6 +43,7 @@ def list_queryset():
         .prefetch_related(
             "organisations",
             "platforms",
+            "distribution",
             Prefetch("licence_lines", queryset=current_lines, to_attr="current_terms"),
         )
     )
@@ -61,42 +62,73 @@ def paginate(request: HttpRequest, items, per_page: int = LIST_PAGE_SIZE):
 
 def home(request: HttpRequest) -> HttpResponse:
     numbers = stats.catalogue_stats()
+    commercial = dict(numbers.commercial_counts)
+    usable = commercial.get(VerdictValue.ALLOWED, 0) + commercial.get(VerdictValue.CONDITIONAL, 0)
     return render(
         request,
         "home.html",
         {
             "counts": numbers.counts,
             "commercial_counts": numbers.commercial_counts,
+            "commercial_usable": usable,
+            "commercial_conditional": commercial.get(VerdictValue.CONDITIONAL, 0),
             "changes": history.grouped(history.changes(limit=60))[:8],
             "examples": Dataset.objects.published().order_by("-year", "name")[:6],
         },
     )
 
 
+VIEWS = ("list", "table")
+TABLE_PAGE_SIZE = 100
+
+
 def dataset_list(request: HttpRequest) -> HttpResponse:
+    """The catalogue as a list of entries, or (``view=table``) as a matrix: one row per dataset, one
+    column per use. Both take the same facets; the table also sorts by a use's verdict."""
+    from django.utils.http import urlencode
+
+    from .presentation import TABLE_SORTS, order_by_verdict
+
     params = request.GET.copy()
+    for key in list(params):  # the filter form sends "any" as an empty value: it means no filter
+        kept = [value for value in params.getlist(key) if value != ""]
+        params.setlist(key, kept) if kept else params.pop(key)
+    view = params.pop("view", ["list"])[-1] or "list"
+    if view not in VIEWS:
+        return bad_request(request, {"view": [f"Use one of: {', '.join(VIEWS)}."]})
     if "sort" not in params:
+        params["sort"] = "name"
+    verdict_sort = params["sort"] if view == "table" and params["sort"] in TABLE_SORTS else ""
+    if verdict_sort:
         params["sort"] = "name"
     filterset = DatasetFilter(params, queryset=list_queryset(), request=request)
     if not filterset.is_valid():
         return bad_request(request, filterset.errors)
-    page, error = paginate(request, filterset.qs)
+    items = order_by_verdict(filterset.qs, verdict_sort) if verdict_sort else filterset.qs
+    page, error = paginate(request, items, per_page=TABLE_PAGE_SIZE if view == "table" else LIST_PAGE_SIZE)
     if error:
         return bad_request(request, error)
-    active = {key: request.GET.getlist(key) for key in request.GET if key not in ("page", "sort") and request.GET.get(key)}
+    ignored = ("page", "sort", "view")
+    active = {key: request.GET.getlist(key) for key in request.GET if key not in ignored and request.GET.get(key)}
+    facets = [(key, value) for key, values in active.items() for value in values]
     numbers = stats.catalogue_stats()
     return render(
         request,
-        "datasets/list.html",
+        "datasets/table.html" if view == "table" else "datasets/list.html",
         {
             "filterset": filterset,
             "page": page,
+            "view": view,
             "sorts": SORTS,
-            "current_sort": params.get("sort"),
+            "current_sort": verdict_sort or params.get("sort"),
             "active": active,
+            "usable_for": [USES_BY_KEY[k] for k in active.get("usable_for", []) if k in USES_BY_KEY],
             "verdict_values": VerdictValue.choices,
             "licences": numbers.licences_in_use,
             "platforms": numbers.platforms_in_use,
+            "facet_query": urlencode(facets),
+            "condition_names": dict(Condition.objects.values_list("slug", "name")) if view == "table" else {},
+            "csv_url": reverse("export-catalogue-csv") + ("?" + urlencode(facets) if facets else ""),
         },
     )
 
@@ -150,14 +182,18 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     platform_names = dict(SourcePlatform.objects.values_list("slug", "name"))
     platform_names.update({f"platform:{slug}": name for slug, name in list(platform_names.items())})
     condition_names = {c.slug: c for c in Condition.objects.all()}
+    names = {slug: c.name for slug, c in condition_names.items()}
     grid = [
         {
             "use": use,
             "result": results[use.key],
             "conditions": [condition_names[c] for c in results[use.key].conditions if c in condition_names],
+            "condition_text": presentation.condition_phrase(results[use.key].conditions, names),
         }
         for use in USES
     ]
+    presentation.dedupe_layers(grid)
+    current_terms = [l for l in lines if l.is_current and l.layer == LicenceLayer.DATASET_TERMS]
     return render(
         request,
         "datasets/detail.html",
@@ -167,7 +203,9 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "ancestor_names": ancestor_names,
             "platform_names": platform_names,
             "condition_names": condition_names,
-            "current_terms": [l for l in lines if l.is_current and l.layer == LicenceLayer.DATASET_TERMS],
+            "current_terms": current_terms,
+            "data_licence": licensing.label(current_terms, empty="no licence recorded"),
+            "headlines": presentation.headlines(results, names),
             "code_licences": [l for l in lines if l.is_current and l.layer == LicenceLayer.CODE],
             "past_terms": [l for l in lines if not l.is_current],
             "claims": check_claims(claims, lines),

@@ -15,6 +15,7 @@ from .exports import table_csv
 from .api.errors import error_response
 from .models import Condition, Dataset
 from .selection import SelectionError, parse_slugs, resolve_one, select
+from .presentation import summary_count
 from .views import bad_request
 from .vocabulary import INHERITED_PREFIX, USES, USES_BY_KEY, VerdictValue
 
@@ -56,9 +57,11 @@ def compare(request: HttpRequest) -> HttpResponse:
     except SelectionError as error:
         if fmt in ("csv", "json"):
             return error_response(errors=error.errors)
-        landing = not slugs and not added  # /compare/ itself: explain and offer the picker
-        known = list(Dataset.objects.published().filter(slug__in=slugs).values_list("slug", "name"))
-        context.update(errors={} if landing else error.errors, known=known)
+        known = dict(Dataset.objects.published().filter(slug__in=slugs).values_list("slug", "name"))
+        # /compare/ itself, or "Compare with..." from a dataset page (one dataset, picked already):
+        # explain and offer the picker, with what is picked so far kept in the form.
+        landing = not added and len(slugs) <= 1 and all(s in known for s in slugs)
+        context.update(errors={} if landing else error.errors, known=[(s, known[s]) for s in slugs if s in known])
         return render(request, "compare/compare.html", context, status=200 if landing else 400)
 
     table = comparison.build(datasets)
@@ -92,6 +95,24 @@ def compare(request: HttpRequest) -> HttpResponse:
     return render(request, "compare/compare.html", context)
 
 
+def _corrections(use: str, references: list[str], suggestions: dict) -> list[dict]:
+    """For each mistyped reference, what it may have meant, each as a link that checks again with the
+    reference replaced (everything else kept)."""
+    out = []
+    for reference, candidates in suggestions.items():
+        links = []
+        for slug, name in candidates:
+            fixed = [slug if r == reference else r for r in references]
+            links.append({"name": name, "slug": slug,
+                          "url": reference_url("check", use=use, datasets=", ".join(fixed))})
+        out.append({"reference": reference, "candidates": links})
+    return out
+
+
+def reference_url(name: str, **params) -> str:
+    return reverse(name) + "?" + urlencode({k: v for k, v in params.items() if v})
+
+
 def check_page(request: HttpRequest) -> HttpResponse:
     use = request.GET.get("use", "")
     raw = request.GET.get("datasets", "")
@@ -106,16 +127,20 @@ def check_page(request: HttpRequest) -> HttpResponse:
         datasets = select(slugs, minimum=1, maximum=50)
     except SelectionError as error:
         errors.update(error.errors)
+        context["did_you_mean"] = _corrections(use, slugs, error.suggestions)
     if errors:
         context["errors"] = errors
         return render(request, "compare/check.html", context, status=400)
     result = check(use, datasets)
     ancestors = {r.decided_by.removeprefix(INHERITED_PREFIX) for _, r in result.items if r.decided_by.startswith(INHERITED_PREFIX)}
+    names = {d.slug: d.name for d in datasets}
     context.update(
         result=result,
         use_obj=USES_BY_KEY[use],
         condition_names=dict(Condition.objects.values_list("slug", "name")),
         ancestor_names=dict(Dataset.objects.filter(slug__in=ancestors).values_list("slug", "name")),
+        blocking=[(slug, names.get(slug, slug)) for slug in result.blocking],
+        summary=summary_count([r.value for _, r in result.items], USES_BY_KEY[use].label),
     )
     return render(request, "compare/check.html", context)
 

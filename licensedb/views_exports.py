@@ -30,7 +30,15 @@ def catalogue_csv(request: HttpRequest) -> HttpResponse:
     excel = wants_excel(request.GET)
     if excel is None:
         return error_response(errors=EXCEL_ERROR)
-    lines = exports.catalogue_csv_lines(exports.iter_catalogue_records(_base(request)), excel=excel)
+    from .filters import filtered_slugs
+
+    slugs, errors = filtered_slugs(request.GET)  # the dataset list's facets select the rows
+    if errors:
+        return error_response(errors=errors)
+    records = exports.iter_catalogue_records(_base(request))
+    if slugs is not None:
+        records = (r for r in records if r["slug"] in slugs)
+    lines = exports.catalogue_csv_lines(records, excel=excel)
     response = StreamedExport(lines, content_type="text/csv; charset=utf-8")
     name = "licensedb-catalogue-excel.csv" if excel else "licensedb-catalogue.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -45,7 +53,8 @@ def catalogue_json(request: HttpRequest) -> HttpResponse:
     from . import revision
 
     base = _base(request)
-    head = {"generated": timezone.now().isoformat(timespec="seconds"), "revision": revision.current().number}
+    current = revision.current()
+    head = {"generated": current.changed_at.isoformat(timespec="seconds"), "revision": current.number}
 
     def chunks():
         records = exports.iter_catalogue_records(base)

@@ -137,3 +137,59 @@ def model_use_label(key: str) -> str:
 
     use = MODEL_USES_BY_KEY.get(key)
     return use.label if use else key
+
+
+@register.filter
+def day(value) -> str:
+    """A date in the site's one format (``24 Nov 2026``); see licensedb.presentation.display_date."""
+    from ..presentation import display_date
+
+    return display_date(value)
+
+
+@register.filter
+def daytime(value) -> str:
+    """A date-time in the site's one format (``24 Nov 2026, 10:14 UTC``)."""
+    from ..presentation import display_date
+
+    return display_date(value, with_time=True)
+
+
+@register.filter
+def source_title(evidence) -> str:
+    """The link text of a source: what it is and where (never a truncated URL)."""
+    from ..presentation import source_title as title
+
+    return title(evidence)
+
+
+@register.filter
+def status_label(value: str) -> str:
+    """A dataset status for people (``Taken down``), whatever form it arrives in."""
+    from ..vocabulary import Status
+
+    try:
+        return Status(value).label
+    except ValueError:
+        return str(value).replace("_", " ").capitalize()
+
+
+@register.filter
+def condition_names(slugs, names) -> str:
+    """Condition slugs as their names, joined (``Accept the terms of use, Keep it to yourself``)."""
+    from ..presentation import condition_phrase
+
+    names = {k: getattr(v, "name", v) for k, v in (names or {}).items()}
+    return condition_phrase(list(slugs or ()), names)
+
+
+@register.filter
+def confidence_label(value: str) -> str:
+    """``high`` as ``high (read in the primary source)``."""
+    from ..vocabulary import Confidence
+
+    try:
+        level, _, how = Confidence(value).label.partition(": ")
+    except ValueError:
+        return str(value)
+    return f"{level.lower()} ({how})" if how else level.lower()
