@@ -121,8 +121,10 @@ def test_a_typo_is_corrected_and_its_results_shown(client, typo, word, expected)
 def test_the_search_page_says_what_it_corrected(client):
     page = BeautifulSoup(client.get("/search/?q=kinetcs").content, "html.parser")
     notice = page.select_one(".notice")
-    assert "kinetics" in notice.text
-    assert notice.select_one("a")["href"].startswith("?q=kinetics")
+    assert "Showing" in notice.text and "kinetics" in notice.text
+    # one message: the results are for the correction, with a way back to what was typed
+    assert notice.select_one("a")["href"] == "?q=kinetcs&correct=0"
+    assert "Nothing matched" not in page.text
 
 
 @pytest.mark.django_db
