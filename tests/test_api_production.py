@@ -192,6 +192,10 @@ def test_list_filters_and_ordering_on_licences_and_platforms(client):
 
 @pytest.mark.django_db
 def test_changes_api(client):
+    # the seeding is one "catalogue loaded" event now, so make enough changes for a second page
+    for other in Dataset.objects.exclude(slug="hoi4d").order_by("slug")[:6]:
+        other.summary += " Changed for the feed."
+        other.save()
     dataset = Dataset.objects.get(slug="hoi4d")
     dataset.summary += " Changed for the feed."
     dataset.save()
