@@ -18,9 +18,10 @@ from django.utils.http import http_date, parse_http_date_safe
 from . import revision
 
 
-def validators(request: HttpRequest, vary: tuple[str, ...] = ()) -> tuple[str, str]:
-    """(ETag, Last-Modified) of the answer to ``request`` at the current revision."""
-    current = revision.current()
+def validators(request: HttpRequest, vary: tuple[str, ...] = (), current=None) -> tuple[str, str]:
+    """(ETag, Last-Modified) of the answer to ``request`` at the current revision (``current``, when
+    the caller has already read it)."""
+    current = current or revision.current()
     parts = [request.get_full_path()]
     for header in vary:
         value = request.headers.get(header, "")

@@ -80,13 +80,15 @@ class PublicCacheMiddleware:
         if not cacheable_request(request):
             return self.get_response(request)
         api = request.path.startswith(API_PREFIX)
+        seconds = settings.LICENSEDB_PAGE_CACHE_SECONDS
+        # read once, and only when needed: it keys both the validators and the stored answer
+        current = revision.current() if (not api or seconds > 0) else None
         if not api:  # the API's validators come from licensedb.api.middleware.ApiMiddleware
-            etag, last_modified = validators(request, vary=("Accept",))
+            etag, last_modified = validators(request, vary=("Accept",), current=current)
             not_modified = conditional_answer(request, etag, last_modified)
             if not_modified is not None:
                 return not_modified
-        seconds = settings.LICENSEDB_PAGE_CACHE_SECONDS
-        key = _key(request, revision.current().tag) if seconds > 0 else None
+        key = _key(request, current.tag) if seconds > 0 else None
         if key is not None:
             stored = cache.get(key)
             if stored is not None and not (api and _throttled(request)):

@@ -214,8 +214,7 @@ def test_list_page_query_count_does_not_grow_with_the_catalogue(client, make):
 
 @pytest.mark.django_db
 def test_dataset_page_query_count_is_bounded(client, django_assert_max_num_queries):
-    # bounded, not flat: the anonymous page cache reads the catalogue revision before the view runs
-    with django_assert_max_num_queries(34):
+    with django_assert_max_num_queries(32):
         client.get("/datasets/panda-70m/")
 
 
