@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from .vocabulary import USES_BY_KEY, EvidenceKind, VerdictValue
 
@@ -47,10 +47,14 @@ _HOST_NAMES = {
 
 def source_name(url: str) -> str:
     """Where a source lives, as a person would name it: ``GitHub EGO4D/docs``, ``arXiv 2110.07058``,
-    ``www.youtube.com`` becomes ``youtube.com``."""
+    ``www.youtube.com`` becomes ``youtube.com``, an Open Terms Archive copy names the service's document."""
     parts = urlsplit(url or "")
     host = (parts.hostname or "").removeprefix("www.")
     segments = [s for s in parts.path.split("/") if s]
+    if host == "github.com" and len(segments) >= 6 and segments[0] == "OpenTermsArchive" and segments[2] == "blob":
+        # a dated copy of a service's terms kept by Open Terms Archive: name the service and the document
+        document = unquote(segments[-1]).removesuffix(".md")
+        return f"Open Terms Archive copy of {unquote(segments[-2])} {document}"
     if host == "github.com" and len(segments) >= 2:
         return f"GitHub {segments[0]}/{segments[1]}"
     if host == "huggingface.co" and segments:

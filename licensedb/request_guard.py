@@ -6,6 +6,7 @@
 - JSON nested deeper than :data:`MAX_JSON_DEPTH` would exhaust Python's recursion limit inside the
   JSON parser; no payload this site accepts is deeper than a few levels. Refused with a 400.
 - A body larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is refused with a 413.
+- A multipart body that cannot be parsed (no boundary, a broken part) is refused with a 400.
 
 Under ``/api/`` and for the exports the answer is the API's JSON error; elsewhere the site's 400 page.
 """
@@ -18,6 +19,7 @@ from urllib.parse import unquote_to_bytes
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 
 MAX_JSON_DEPTH = 64
 NUL_MESSAGE = "contains a NUL character (%00), which is never part of a valid value: remove it."
@@ -76,7 +78,11 @@ def problems(request: HttpRequest) -> tuple[int, dict[str, list[str]]] | None:
         content_type = (request.content_type or "").lower()
         if content_type.startswith("multipart/"):
             # an uploaded file may be binary (the view says whether it can use it); the form's fields may not
-            if any("\x00" in value for value in request.POST.values()):
+            try:
+                fields = request.POST
+            except MultiPartParserError as error:
+                return 400, {"body": [f"The multipart form body could not be read ({error}): send it with its boundary."]}
+            if any("\x00" in value for value in fields.values()):
                 errors["body"] = [f"A form field {NUL_MESSAGE}"]
         elif b"\x00" in body or (
             content_type == "application/x-www-form-urlencoded" and b"\x00" in unquote_to_bytes(body.replace(b"+", b" "))

@@ -68,7 +68,8 @@ def test_a_platforms_terms_paragraph_appears_once_and_sources_read_as_titles(cli
     assert long and len(long) == len(set(long)), "a long paragraph is repeated"
     links = page.select(".evidence > a")
     assert links and not any(a.text.startswith("http") for a in links)
-    assert any(a.text.startswith("Terms page, youtube.com") for a in links)
+    # YouTube's terms are read in Open Terms Archive's dated copy: the link names the document, not the repository
+    assert any(a.text == "Terms page, Open Terms Archive copy of YouTube Terms of Service" for a in links)
 
 
 def test_dates_have_one_format(client):
@@ -212,3 +213,6 @@ def test_presentation_helpers():
     assert source_name("https://github.com/EGO4D/docs/blob/x/start-here.md") == "GitHub EGO4D/docs"
     assert source_name("https://arxiv.org/abs/2110.07058") == "arXiv 2110.07058"
     assert source_name("https://www.youtube.com/t/terms") == "youtube.com"
+    assert source_name(
+        "https://github.com/OpenTermsArchive/vlopses-us-versions/blob/cca590e/YouTube/Terms%20of%20Service.md"
+    ) == "Open Terms Archive copy of YouTube Terms of Service"

@@ -186,6 +186,15 @@ def test_nul_in_a_form_a_cookie_or_a_header_is_a_400(client):
     assert client.get("/api/v1/datasets/", HTTP_X_ANYTHING="a\x00b").status_code == 400
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("method, path", [("post", "/api/v1/datasets/hoi4d/evidence/"), ("post", "/check/")])
+def test_a_multipart_body_without_a_boundary_is_a_400_naming_the_body(client, curator_token, method, path):
+    response = getattr(client, method)(path, "use=research", content_type="multipart/form-data",
+                                       HTTP_AUTHORIZATION=f"Token {curator_token}")
+    assert response.status_code == 400
+    assert "boundary" in response.content.decode()
+
+
 # --- deeply nested JSON ------------------------------------------------------------------------------------
 
 
