@@ -13,7 +13,9 @@ Per answer, on SQLite (FTS5):
   merged with name matches first; snippets for those 20 only;
 - facets and total: one ``GROUP BY`` of the facet rows of the matches (the total is the sum of the
   ``status`` facet, which every entry has exactly once);
-- a word found nowhere: the closest name word by trigrams, then the same again.
+- a word found nowhere: the closest name word by trigrams (pg_trgm's similarity, at least 0.3, as for
+  a correction a person would accept), then the same again;
+- several words no entry has together: the entries with any of them.
 
 PostgreSQL does the same with ``@@`` on the GIN-indexed ``tsvector``, ``ts_rank_cd``, ``ts_headline``
 and ``pg_trgm``.
@@ -21,7 +23,6 @@ and ``pg_trgm``.
 
 from __future__ import annotations
 
-import difflib
 import re
 import time
 from dataclasses import dataclass
@@ -59,6 +60,13 @@ def words_of(q: str) -> list[str]:
     return _WORD.findall(q.lower())
 
 
+def trigram_similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity: the share of trigrams two words have in common, each word padded with two
+    spaces before and one after."""
+    grams = [{f"  {w} "[i:i + 3] for i in range(len(w) + 1)} for w in (a, b)]
+    return len(grams[0] & grams[1]) / len(grams[0] | grams[1])
+
+
 class Baseline:
     def __init__(self, database_url: str):
         self.conn, self.vendor = connect(database_url)
@@ -72,16 +80,16 @@ class Baseline:
         return rows
 
     # --- match expressions ----------------------------------------------------------------------
-    def _fts(self, words: list[str], prefix: bool, phrase: bool) -> str:
+    def _fts(self, words: list[str], prefix: bool, phrase: bool, any_word: bool = False) -> str:
         if phrase:
             return '"' + " ".join(words) + '"'
         parts = [f'"{w}"' for w in words]
         if prefix:
             parts[-1] += "*"
-        return " AND ".join(parts)
+        return (" OR " if any_word else " AND ").join(parts)
 
-    def _tsquery(self, words: list[str], prefix: bool, phrase: bool, weight: str = "") -> str:
-        joiner = " <-> " if phrase else " & "
+    def _tsquery(self, words: list[str], prefix: bool, phrase: bool, weight: str = "", any_word: bool = False) -> str:
+        joiner = " <-> " if phrase else " | " if any_word else " & "
         marks = ["*" if prefix and not phrase and i == len(words) - 1 else "" for i in range(len(words))]
         return joiner.join(f"'{w}'" + (f":{m}{weight}" if m or weight else "") for w, m in zip(words, marks))
 
@@ -97,19 +105,23 @@ class Baseline:
         if answer.count == 0 and not phrase:
             fixed = [self._closest(w) or w for w in words]
             if fixed != words:
-                answer = self._page(fixed, False, False)
+                corrected = self._page(fixed, False, False)
+                if corrected.count:
+                    answer, words, prefix = corrected, fixed, False
+        if answer.count == 0 and len(words) > 1:
+            answer = self._page(words, prefix, False, any_word=True)
         return answer
 
-    def _page(self, words, prefix, phrase) -> Answer:
-        name = "".join(words)
+    def _page(self, words, prefix, phrase, any_word=False) -> Answer:
+        name = "" if any_word else "".join(words)
         if self.vendor == "sqlite":
-            match = self._fts(words, prefix, phrase)
+            match = self._fts(words, prefix, phrase, any_word)
             top = [r[0] for r in self._rows(
                 f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY bm25(search_fts, {WEIGHTS}) LIMIT {PAGE}",
                 [match])]
             matched = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
         else:
-            match = self._tsquery(words, prefix, phrase)
+            match = self._tsquery(words, prefix, phrase, any_word=any_word)
             top = [r[0] for r in self._rows(
                 "SELECT id FROM search_document WHERE vector @@ to_tsquery('english', %s) "
                 f"ORDER BY ts_rank_cd(vector, to_tsquery('english', %s), 1) DESC LIMIT {PAGE}", [match, match])]
@@ -179,8 +191,8 @@ class Baseline:
             candidates = [r[0] for r in self._rows(
                 "SELECT term FROM search_term WHERE term %% %s ORDER BY similarity(term, %s) DESC LIMIT 50",
                 [word, word])]
-        scored = sorted(candidates, key=lambda t: (-difflib.SequenceMatcher(None, word, t).ratio(), t))
-        return scored[0] if scored else None
+        scored = sorted(((trigram_similarity(word, t), t) for t in candidates), key=lambda x: (-x[0], x[1]))
+        return scored[0][1] if scored and scored[0][0] >= 0.3 else None
 
     def timed(self, q: str, filter_value=None) -> tuple[float, Answer]:
         start = time.perf_counter()

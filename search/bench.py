@@ -26,6 +26,7 @@ from licensedb.models import (
     Alias,
     Dataset,
     DatasetLicence,
+    DistributionForm,
     EffectiveVerdict,
     Evidence,
     Licence,
@@ -34,7 +35,7 @@ from licensedb.models import (
     SourcePlatform,
 )
 from licensedb.text import name_key
-from licensedb.vocabulary import USE_KEYS
+from licensedb.vocabulary import DISTRIBUTION_HELP, USE_KEYS, Distribution
 
 from .text import similarity, tokens
 
@@ -139,6 +140,10 @@ def generate(size: int, seed: int = 20261124) -> dict:
     # rare words, like the specific names real entries carry: each lands in a handful of entries
     rare_pool = [f"{vocab.words[rng.randint(60, 5000)][:4]}{i:x}q" for i in range(max(200, size // 4))]
     with transaction.atomic():
+        # the forms a migration creates, which a flush of the database removes
+        for form in Distribution:
+            DistributionForm.objects.get_or_create(
+                slug=form.value, defaults={"name": form.label, "description": DISTRIBUTION_HELP[form.value]})
         orgs = Organisation.objects.bulk_create(
             [Organisation(slug=f"org-{i}", name=f"{vocab.words[200 + i].capitalize()} Institute {i}") for i in range(400)]
         )
@@ -160,7 +165,9 @@ def generate(size: int, seed: int = 20261124) -> dict:
         name_words: set[str] = set()
         for i in range(size):
             first, second = vocab.words[rng.randint(60, 8000)], vocab.words[rng.randint(60, 8000)]
-            name = f"{first.capitalize()}{second.capitalize()}-{i}"
+            # two words, as most dataset names are ("Something Something", "Moments in Time"), so
+            # that each is a word of the index that a typo can be corrected to
+            name = f"{first.capitalize()} {second.capitalize()}-{i}"
             name_words.update({first, second})
             summary = vocab.text(60, 160)[:-1] + " " + " ".join(rng.sample(rare_pool, 2)) + "."
             doc_words.update(set(tokens(summary)))
