@@ -167,8 +167,10 @@ def suggestions(index: Index, reference: str, limit: int = 5) -> tuple[Entry, ..
     return tuple(_entries_of(index, [k for _, k in best])[:limit])
 
 
-def resolve(reference: str, index: Index, kinds: Iterable[str] | None = None) -> Resolution:
-    """Resolve one reference. ``kinds`` limits the entries considered (e.g. only datasets)."""
+def resolve(reference: str, index: Index, kinds: Iterable[str] | None = None, exact: bool = False) -> Resolution:
+    """Resolve one reference. ``kinds`` limits the entries considered (e.g. only datasets); ``exact``
+    stops after identifiers and current or former slugs (no names, prefixes, near spellings or
+    suggestions, whose scan of every name search does not need)."""
     wanted = set(kinds) if kinds is not None else None
 
     def keep(entries: Iterable[Entry]) -> list[Entry]:
@@ -194,6 +196,8 @@ def resolve(reference: str, index: Index, kinds: Iterable[str] | None = None) ->
         decided = _decide(text, keep(mapping.get(slug, ())), match)
         if decided:
             return decided
+    if exact:
+        return Resolution(text, NOT_FOUND, None, "", (), f"'{text[:80]}' is not an identifier or slug in the catalogue.")
 
     key = name_key(text)
     if not key:

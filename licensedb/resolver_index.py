@@ -60,5 +60,5 @@ def current_index() -> Index:
     return index
 
 
-def resolve_reference(reference: str, kinds=None) -> Resolution:
-    return resolve(reference, current_index(), kinds)
+def resolve_reference(reference: str, kinds=None, exact: bool = False) -> Resolution:
+    return resolve(reference, current_index(), kinds, exact=exact)

@@ -46,6 +46,15 @@ def test_a_reference_resolves_and_says_how(index, reference, slug, match):
     assert result.match == match
 
 
+def test_exact_resolution_takes_identifiers_and_slugs_only(index):
+    # what search asks: an entry named outright; names and near spellings are search's own ranking
+    assert resolve("arXiv:2307.06942", index, exact=True).entry == INTERNVID
+    assert resolve("hdvila-100m", index, exact=True).entry == HDVILA
+    for reference in ("Kinetcs-400", "internvid", "k400", "Kinetics 400"):
+        result = resolve(reference, index, exact=True)
+        assert result.status == "not_found" and not result.candidates, reference
+
+
 def test_ambiguity_returns_the_candidates_instead_of_guessing(index):
     result = resolve("kinetics", index)
     assert result.status == "ambiguous"
