@@ -224,14 +224,18 @@ class Datasette:
         self.process = subprocess.Popen(
             [str(self.venv / "bin" / "datasette"), "serve", "-i", self.sqlite_path, "-h", "127.0.0.1", "-p", str(self.port),
              "--setting", "sql_time_limit_ms", "60000", "--setting", "default_page_size", "20",
-             "--setting", "num_sql_threads", "3"],
+             "--setting", "num_sql_threads", "3", "--setting", "suggest_facets", "off"],
             stdout=self.out, stderr=self.out)
         wait_until_up(self.port, "/-/versions.json", self.process)
         return self
 
     def search_path(self, q: str) -> str:
         table = Path(self.sqlite_path).stem
-        return f"/{quote(table)}/search_document.json?" + urlencode({"_search": q, "_size": 20, "_shape": "objects"})
+        # Datasette finds an FTS table only when its SQL says content="<table>" in double quotes; ours
+        # says it in single quotes, so the table is named (without it, _search is silently ignored and
+        # every query returns the first 20 rows). Facet suggestions are off: a browsing aid, not an answer.
+        return f"/{quote(table)}/search_document.json?" + urlencode(
+            {"_search": q, "_size": 20, "_shape": "objects", "_fts_table": "search_fts", "_fts_pk": "id"})
 
     def __exit__(self, *exc):
         self.process.terminate()
