@@ -169,8 +169,8 @@ def suggestions(index: Index, reference: str, limit: int = 5) -> tuple[Entry, ..
 
 def resolve(reference: str, index: Index, kinds: Iterable[str] | None = None, exact: bool = False) -> Resolution:
     """Resolve one reference. ``kinds`` limits the entries considered (e.g. only datasets); ``exact``
-    stops after identifiers and current or former slugs (no names, prefixes, near spellings or
-    suggestions, whose scan of every name search does not need)."""
+    stops after identifiers and current or former slugs: no names, prefixes, near spellings or
+    suggestions, which scan every name and which search, ranking names itself, does not need."""
     wanted = set(kinds) if kinds is not None else None
 
     def keep(entries: Iterable[Entry]) -> list[Entry]:
