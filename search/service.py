@@ -286,11 +286,7 @@ def _resolved(q: str):
     if not text or len(text) > MAX_QUERY_LENGTH or (" " in text and not parse_reference(text)):
         return None
     resolution = resolve_reference(text, exact=True)  # names are the search's own: no fuzzy scan of every name
-    if not resolution.resolved:
-        return None
-    if not (resolution.match.startswith("identifier") or resolution.match in ("slug", "former_slug")):
-        return None
-    return resolution
+    return resolution if resolution.resolved else None
 
 
 def _model_cards(version: str) -> list[model_matches.ModelCard]:

@@ -21,7 +21,7 @@ def bench_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'bench.sqlite3'}"
 
 
-def test_benchsearch_measures_every_query_class_and_page_and_its_baseline_agrees(tmp_path, capsys):
+def test_benchsearch_measures_every_query_class_and_page_and_its_baseline_agrees(tmp_path):
     call_command("benchsearch", size=SIZE, requests=2, per_class=3, concurrency="1,2", workers=1,
                  no_datasette=True, pages=True, rebuild=True, out=str(tmp_path), database_url=bench_url(tmp_path))
     vendor = connection.vendor
