@@ -57,7 +57,7 @@ def test_pages_follow_one_order_without_repeats(client, make):
 @pytest.mark.django_db
 def test_the_ranking_query_takes_only_the_page(client):
     with CaptureQueriesContext(connection) as ctx:
-        api(client, q="youtube", page_size=5)
+        api(client, q="annotations", page_size=5)  # a word no name starts with: the page comes from the text rank
     ranking = [q["sql"] for q in ctx.captured_queries if "bm25" in q["sql"] or "ts_rank_cd" in q["sql"]]
     assert ranking, "no ranking query"
     assert all("LIMIT" in sql for sql in ranking)
@@ -81,6 +81,21 @@ def test_counts_stop_at_the_bound_and_say_so(client, settings):
     assert bounded["next"]  # more results than counted: there is a next page
     page = BeautifulSoup(client.get("/search/?q=youtube").content, "html.parser")
     assert "8+ results" in page.select_one(".result-count").text
+
+
+@pytest.mark.django_db
+def test_a_bounded_count_scans_the_facets_once_and_is_exact_at_the_bound(client, settings):
+    settings.LICENSEDB_PAGE_CACHE_SECONDS = 0
+    settings.SEARCH_CACHE_SECONDS = 0
+    exact = api(client, q="youtube", page_size=5)
+    settings.SEARCH_EXACT_COUNT_LIMIT = exact["count"]  # as many matches as the bound: still exact
+    at_bound = api(client, q="youtube", page_size=5)
+    assert at_bound["approximate"] is False and at_bound["count"] == exact["count"]
+    settings.SEARCH_EXACT_COUNT_LIMIT = exact["count"] - 1
+    with CaptureQueriesContext(connection) as ctx:
+        over = api(client, q="youtube", page_size=5)
+    assert over["approximate"] is True and over["count"] == exact["count"] - 1
+    assert len([q for q in ctx.captured_queries if "search_facet_value" in q["sql"]]) == 1
 
 
 @pytest.mark.django_db

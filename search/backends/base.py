@@ -218,12 +218,14 @@ class SearchBackend:
         (then the counts are lower bounds, and the second value says so)."""
         if limit is None:
             return self.facet_counts(matched_sql, params), False
-        bounded = f"SELECT id FROM ({matched_sql}) b LIMIT {int(limit) + 1}"
-        counts = self.facet_counts(bounded, params)
-        if sum(counts.get("status", {}).values()) <= limit:
-            return counts, False
         counts = self.facet_counts(f"SELECT id FROM ({matched_sql}) b LIMIT {int(limit)}", params)
-        return counts, True
+        if sum(counts.get("status", {}).values()) < limit:
+            return counts, False
+        # exactly `limit` counted: one more match makes them lower bounds. Asking for it walks ids only,
+        # not facet rows (counting limit + 1 and then limit again cost a second facet scan)
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM ({matched_sql}) b LIMIT 1 OFFSET {int(limit)}", params)
+            return counts, cursor.fetchone() is not None
 
     def match_ids_sql(self, query: ParsedQuery) -> tuple[str, list]:
         """SQL selecting the ids of matching documents, for use in `id IN (...)`."""
