@@ -144,6 +144,9 @@ def test_the_table_view_has_a_column_per_use_and_the_lists_facets(client):
     assert headers[0].startswith("Dataset") and headers[4].startswith("Commercial training")
     assert headers[-3:] == ["Licence (data)", "Videos come from", "Distributed as"]
     rows = page.select("table.matrix tbody tr")
+    while page.select_one('a[rel="next"]'):  # the table is paged like the list: follow it to the end
+        page = soup(client.get("/datasets/" + page.select_one('a[rel="next"]')["href"]))  # "?...&page=N"
+        rows += page.select("table.matrix tbody tr")
     expected = EffectiveVerdict.objects.filter(dataset__publication="published", commercial_training="prohibited").count()
     assert len(rows) == expected
     assert all(row.select("td")[3].select_one(".verdict-prohibited") for row in rows)
