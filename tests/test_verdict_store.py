@@ -130,3 +130,21 @@ def test_curated_catalogue_effective_verdicts_match_a_fresh_computation():
     for slug in catalogue.datasets:
         fresh = {use: result.value for use, result in verdict_store.engine.evaluate(slug, catalogue).items()}
         assert stored[slug] == fresh, slug
+
+
+@pytest.mark.django_db
+def test_the_whole_catalogue_read_in_chunks_is_the_catalogue_read_at_once(make, monkeypatch):
+    # at 100k datasets one prefetch of every verdict's evidence overflowed SQLite's variable limit
+    platform = make.platform(commercial_training="prohibited")
+    parent = make.dataset(platforms=[platform], provenance_note="copied from the platform")
+    make.verdict(parent, "research", "allowed")
+    for n in range(6):
+        child = make.dataset(platforms=[platform], parents=[parent])
+        make.verdict(child, "research", "conditional", conditions=["attribution"])
+        make.verdict(child, "commercial_training", "prohibited" if n % 2 else "allowed")
+    whole, slugs = verdict_store.load_catalogue()
+    monkeypatch.setattr(verdict_store, "_CHUNK", 2)
+    chunked, chunked_slugs = verdict_store.load_catalogue()
+    assert chunked_slugs == slugs
+    assert chunked == whole
+    assert len([d for d in chunked.datasets.values() if d.verdicts]) >= 7
