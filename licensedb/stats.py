@@ -87,6 +87,17 @@ def _compute() -> CatalogueStats:
     )
 
 
+def per_revision(name: str, compute):
+    """``compute()`` at most once per catalogue revision (and cache): what a page shows of the whole
+    catalogue that only an edit can change."""
+    key = f"licensedb:{name}:{revision.current().tag}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
 def catalogue_stats() -> CatalogueStats:
     """The counts at the current catalogue revision (computed at most once per revision)."""
     key = f"licensedb:stats:{revision.current().tag}"

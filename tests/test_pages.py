@@ -30,6 +30,19 @@ def test_home_says_what_the_site_is_and_counts_the_catalogue(client):
 
 
 @pytest.mark.django_db
+def test_home_reads_the_history_once_per_catalogue_revision(client, settings, make):
+    settings.LICENSEDB_PAGE_CACHE_SECONDS = 0  # measure the view, not the page cache
+    client.get("/")
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get("/")
+    assert again.status_code == 200
+    assert not [q for q in ctx.captured_queries if "historical" in q["sql"]]  # nothing changed: no history read
+    make.dataset(name="Freshly Added Corpus", year=2099)
+    page = text(client.get("/"))
+    assert "Freshly Added Corpus" in page  # an edit is a new revision: its change and the newest example show
+
+
+@pytest.mark.django_db
 def test_home_commercial_training_counts_add_up_and_link_to_the_filtered_list(client):
     page = soup(client.get("/"))
     links = page.select(".verdict-counts a")
