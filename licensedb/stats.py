@@ -100,9 +100,4 @@ def per_revision(name: str, compute):
 
 def catalogue_stats() -> CatalogueStats:
     """The counts at the current catalogue revision (computed at most once per revision)."""
-    key = f"licensedb:stats:{revision.current().tag}"
-    stats = cache.get(key)
-    if stats is None:
-        stats = _compute()
-        cache.set(key, stats, CACHE_SECONDS)
-    return stats
+    return per_revision("stats", _compute)
