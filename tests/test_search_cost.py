@@ -112,3 +112,28 @@ def test_a_second_page_does_not_count_again_until_the_catalogue_changes(client, 
     make.dataset(name="Youtube Newcomer")
     third, body3 = count_queries(2)
     assert third >= 1 and body3["count"] == body1["count"] + 1
+
+
+@pytest.mark.django_db
+def test_a_word_still_being_typed_finds_every_word_it_starts_and_stays_a_prefix_when_too_short(client, make):
+    # the last typed word is matched as the start of longer words; on SQLite it is spelled out as the
+    # index terms it starts (read lazily) rather than a prefix query (which merges every match first)
+    make.dataset(name="Alpha Set", summary="Frames with the quixotica marker.")
+    make.dataset(name="Beta Set", summary="Clips that are quixoticness itself.")
+    make.dataset(name="Gamma Set", summary="Nothing of the sort.")
+    assert sorted(names(api(client, q="quixotic"))) == ["Alpha Set", "Beta Set"]
+    assert names(api(client, q="quixotica")) == ["Alpha Set"]
+    assert names(api(client, q="quixotica ")) == ["Alpha Set"]  # a finished word
+    assert names(api(client, q="quixz")) == []
+    if connection.vendor == "sqlite":
+        from search.backends import get_backend
+        from search.backends.sqlite import MAX_COMPLETIONS
+        from search.query import parse
+
+        backend = get_backend()
+        spelled = backend.match_expression(parse("quixotic"))
+        assert "*" not in spelled and "quixot" in spelled
+        for n in range(MAX_COMPLETIONS + 1):  # more words start with "zy" than are spelled out
+            make.dataset(name=f"Filler {n}", summary=f"zy{chr(97 + n % 26)}{chr(97 + n // 26)}word")
+        assert '"zy"*' in get_backend().match_expression(parse("zy"))
+        assert len(api(client, q="zy", page_size=50)["results"]) == MAX_COMPLETIONS + 1

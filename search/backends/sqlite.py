@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db import OperationalError
+
 from ..query import ParsedQuery, Phrase, Term
 from ..text import similarity
 from .base import RESULT_COLUMNS, TIER_TEXT, SearchBackend, filter_sql
@@ -10,17 +12,32 @@ from .base import RESULT_COLUMNS, TIER_TEXT, SearchBackend, filter_sql
 WEIGHTS = "10.0, 8.0, 6.0, 3.0, 3.0, 2.0, 1.0, 0.25"
 SUMMARY_COLUMN, DETAILS_COLUMN = 6, 7
 SNIPPET_TOKENS = 18
+TOKENIZER = "porter unicode61 remove_diacritics 2"  # as search_fts was created (migration 0002)
+# A typed word that ends the query also matches the index terms that start with it. FTS5 answers such a
+# prefix query by merging every one of those terms' document lists in memory before it returns its first
+# row, so a frequent word cost a walk over all its matches in each statement (the page, its snippets,
+# the bounded counts). Up to this many index terms, the prefix is spelled out as the terms themselves,
+# which FTS5 reads lazily; a shorter prefix with more completions stays a prefix query.
+MAX_COMPLETIONS = 24
+_STEMS: dict[str, str | None] = {}  # typed word -> its one index term (the tokenizer is fixed)
 
 
 def _quote(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def _term(term: Term) -> str:
+def _term(term: Term, completions: dict[str, list[str] | None] | None = None) -> str:
     star = "*" if term.prefix else ""
     if len(term.parts) == 1:
         token = _quote(term.parts[0])
-        return f"({token} OR {token}*)" if term.prefix else token
+        if not term.prefix:
+            return token
+        spelled = (completions or {}).get(term.parts[0])
+        if spelled:  # the typed word's own term is the first of them when it is in the index
+            return "(" + " OR ".join(_quote(c) for c in spelled) + ")"
+        if spelled is not None:  # nothing in the index starts with it
+            return token
+        return f"({token} OR {token}*)"
     phrase = _quote(" ".join(term.parts)) + star
     return f"({phrase} OR {_quote(term.joined)}{star})"
 
@@ -32,12 +49,84 @@ def _phrase(phrase: Phrase) -> str:
 class SQLiteBackend(SearchBackend):
     vendor = "sqlite"
 
+    def __init__(self, connection):
+        super().__init__(connection)
+        self._completions: dict[str, list[str] | None] = {}
+
     def match_expression(self, query: ParsedQuery, any_term: bool = False) -> str:
-        parts = [_term(t) for t in query.terms] + [_phrase(p) for p in query.phrases]
+        words = [t.parts[0] for t in [*query.terms, *query.excluded] if t.prefix and len(t.parts) == 1]
+        completions = self.completions(words)
+        parts = [_term(t, completions) for t in query.terms] + [_phrase(p) for p in query.phrases]
         expression = (" OR " if any_term else " AND ").join(parts)
         if query.excluded:
-            expression = f"({expression}) NOT ({' OR '.join(_term(t) for t in query.excluded)})"
+            expression = f"({expression}) NOT ({' OR '.join(_term(t, completions) for t in query.excluded)})"
         return expression
+
+    # --- prefixes spelled out ------------------------------------------------------------------------
+
+    def _ensure_helpers(self, cursor) -> None:
+        """Per-connection helpers in the temp schema: the index's vocabulary, and an empty table with
+        the index's tokenizer that turns a typed word into its index term (FTS5 stems prefixes too)."""
+        raw = self.connection.connection
+        if getattr(self.connection, "_licensedb_fts_helpers", None) is raw:
+            return
+        cursor.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.licensedb_vocab USING fts5vocab(main, search_fts, row)")
+        cursor.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.licensedb_stemmer USING fts5(word, tokenize='{TOKENIZER}')")
+        cursor.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.licensedb_stems USING fts5vocab(temp, licensedb_stemmer, instance)")
+        self.connection._licensedb_fts_helpers = raw
+
+    def _stems(self, cursor, words: list[str]) -> dict[str, str | None]:
+        """Each word's index term, or None when the tokenizer makes other than one term of it."""
+        missing = [w for w in dict.fromkeys(words) if w not in _STEMS]
+        if missing:
+            cursor.executemany("INSERT INTO temp.licensedb_stemmer(rowid, word) VALUES (%s, %s)",
+                               list(enumerate(missing, start=1)))
+            cursor.execute("SELECT doc, term FROM temp.licensedb_stems")
+            found: dict[int, list[str]] = {}
+            for doc, stem in cursor.fetchall():
+                found.setdefault(doc, []).append(stem)
+            cursor.execute("DELETE FROM temp.licensedb_stemmer")
+            if len(_STEMS) > 50_000:
+                _STEMS.clear()
+            for i, word in enumerate(missing, start=1):
+                stems = found.get(i, [])
+                _STEMS[word] = stems[0] if len(stems) == 1 else None
+        return {w: _STEMS[w] for w in words}
+
+    def completions(self, words: list[str]) -> dict[str, list[str] | None]:
+        """The index terms each typed word is the start of, or None to leave it a prefix query (too
+        many of them, or a term the tokenizer would not give back unchanged)."""
+        wanted = [w for w in words if w not in self._completions]
+        if wanted:
+            try:
+                self._complete(wanted)
+            except OperationalError:
+                # the helpers went with a rolled-back transaction that created them: make them again
+                self.connection._licensedb_fts_helpers = None
+                self._complete(wanted)
+        return {w: self._completions[w] for w in words}
+
+    def _complete(self, wanted: list[str]) -> None:
+        if wanted:
+            with self.connection.cursor() as cursor:
+                self._ensure_helpers(cursor)
+                stems = self._stems(cursor, wanted)
+                for word in wanted:
+                    stem = stems[word]
+                    if stem is None:
+                        self._completions[word] = None
+                        continue
+                    cursor.execute(
+                        "SELECT term FROM temp.licensedb_vocab WHERE term >= %s AND term < %s ORDER BY term LIMIT %s",
+                        [stem, stem + "\U0010ffff", MAX_COMPLETIONS + 1],
+                    )
+                    terms = [row[0] for row in cursor.fetchall()]
+                    if len(terms) > MAX_COMPLETIONS:
+                        self._completions[word] = None
+                        continue
+                    # a quoted term goes through the tokenizer again: spell out only terms it keeps
+                    again = self._stems(cursor, terms)
+                    self._completions[word] = terms if all(again[t] == t for t in terms) else None
 
     def _matched(self, query: ParsedQuery, filters, any_term: bool) -> tuple[str, list]:
         where, params = filter_sql(filters, "rowid" if not query.is_empty else "id", "%s")
