@@ -24,7 +24,7 @@ from licensedb.vocabulary import ModelKind
 from . import model_matches
 from .backends import BackendResult, get_backend
 from .backends.base import MARK_END, MARK_START, TIER_ALIAS
-from .documents import DISPLAY_ORDER, ENUM_LABELS, FACET_NAMES, FACETS
+from .documents import DISPLAY_ORDER, ENUM_LABELS, FACET_NAMES
 from .indexer import index_version
 from .models import SearchCompound, SearchDocument
 from .query import MAX_QUERY_LENGTH, ParsedQuery, compound_candidates, join_compounds, parse
