@@ -236,6 +236,7 @@ def check(sources: Sources, today: datetime.date | None = None) -> list[str]:
             problems.append(f"licence '{licence.get('slug')}': unknown category '{licence.get('category')}'.")
         if licence.get("url") and not rules.is_http_url(licence["url"]):
             problems.append(f"licence '{licence.get('slug')}': {rules.URL_NOT_HTTP}")
+        problems += _licence_too_long(licence)
 
     for platform in sources.platforms:
         where = f"platforms.yaml: {platform.get('slug')}"
@@ -750,6 +751,21 @@ def _distinct_aliases(entry: dict) -> list[str]:
             seen.add(key)
             out.append(alias)
     return out
+
+
+def _licence_too_long(licence: dict) -> list[str]:
+    """A licence's short fields within their columns, caught here rather than at buildfixtures."""
+    from .models import Licence
+
+    problems = []
+    for key, value in licence.items():
+        try:
+            limit = getattr(Licence._meta.get_field(key), "max_length", None)
+        except Exception:  # keys that are not columns (permits, requires...)
+            continue
+        if limit and isinstance(value, str) and len(value) > limit:
+            problems.append(f"licence '{licence.get('slug')}': '{key}' is {len(value)} characters; the limit is {limit}.")
+    return problems
 
 
 def _too_long(built: dict[str, list[dict]]) -> list[str]:

@@ -162,3 +162,10 @@ def test_check_catches_a_takedown_without_date_or_source(sources):
     problems = broken(sources, mutate)
     assert any("date it happened" in p for p in problems)
     assert any("status_evidence" in p for p in problems)
+
+
+def test_check_catches_a_licence_field_longer_than_its_column(sources):
+    # caught by the curation check itself, not only when the fixtures are built
+    def mutate(s):
+        dataset(s, "ms-asl")["custom_licences"][0]["version"] = "0.1 (annotated discussion draft, per the file name)"
+    assert any("ms-asl-c-uda-0.1" in p and "'version'" in p and "limit is 40" in p for p in broken(sources, mutate))
