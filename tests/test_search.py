@@ -70,7 +70,10 @@ def test_name_prefix_matches_rank_above_text_matches(client):
 @pytest.mark.django_db
 def test_common_domain_words_do_not_swamp_the_ranking(client):
     assert names(api(client, q="kinetics video dataset"))[0].startswith("Kinetics")
-    assert names(api(client, q="egocentric kitchen videos non-commercial"))[0].startswith("EPIC-KITCHENS")
+    # the egocentric kitchen recordings come first (HD-EPIC is one too), not entries that merely say
+    # "videos" and "non-commercial" often
+    top = names(api(client, q="egocentric kitchen videos non-commercial"))[:3]
+    assert all("EPIC" in name for name in top) and "EPIC-KITCHENS-100" in top, top
 
 
 @pytest.mark.django_db
