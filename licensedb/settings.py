@@ -314,3 +314,8 @@ LICENSEDB_PAGE_CACHE_SECONDS = int(os.environ.get("LICENSEDB_PAGE_CACHE_SECONDS"
 # A search counts at most this many matches (total and facets); beyond it the counts say "1,000+" and
 # the API's `approximate` is true, so a word found everywhere costs what a rarer one does. 0: no bound.
 SEARCH_EXACT_COUNT_LIMIT = int(os.environ.get("LICENSEDB_SEARCH_EXACT_COUNT_LIMIT", "1000"))
+# An index term found in at least this many documents keeps a list of its best-scoring ones
+# (search.toplists), so a one-word search for it reads its first pages from an index instead of
+# scoring every match; pages past the list's length are ranked in full as before. 0 turns it off.
+SEARCH_TOP_LIST_MIN_DOCUMENTS = int(os.environ.get("LICENSEDB_SEARCH_TOP_LIST_MIN_DOCUMENTS", "2000"))
+SEARCH_TOP_LIST_SIZE = 1000

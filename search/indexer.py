@@ -3,7 +3,8 @@
 Every edit that changes what search shows (an entry, its aliases, licences, evidence, verdicts,
 platforms, or the effective verdicts recomputed after a change elsewhere) re-indexes the datasets it
 touched, at once or at the end of a ``licensedb.deferral.deferred`` block. ``rebuild`` re-indexes
-everything (``python manage.py rebuild_search_index``).
+everything (``python manage.py rebuild_search_index``). Both keep the frequent terms' ranked lists
+(``search.toplists``) in step.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db.models import F
 from licensedb import deferral, revision
 
 from . import documents as docs
+from . import toplists
 from .models import SearchCompound, SearchDocument, SearchFacet, SearchFacetValue, SearchName, SearchTerm
 
 BATCH = 1000
@@ -36,10 +38,13 @@ def index(dataset_ids: Iterable[int]) -> int:
     """Re-index these datasets (dropping any that are no longer published). Returns documents written."""
     ids = sorted(set(dataset_ids))
     written = 0
+    listed = toplists.listed_for(ids)  # the lists these documents are in before the write
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         with transaction.atomic():
             written += _write(docs.build(chunk), chunk)
+    with transaction.atomic():
+        toplists.refresh(ids, listed)  # once for the whole write: a list is recomputed once, not per chunk
     bump_version()
     return written
 
@@ -62,6 +67,7 @@ def rebuild(chunk: int = 2000) -> int:
             _insert(built)
             terms.update(word for document in built for word in document.words)
         _insert_rows(SearchTerm, ["term", "documents"], [(term[:60], n) for term, n in sorted(terms.items())])
+        toplists.rebuild()
     bump_version()
     return len(ids)
 

@@ -41,6 +41,8 @@ class SearchDocument(models.Model):
 
     class Meta:
         db_table = "search_document"
+        # the listing of an empty query (and of a filter alone) is in name order: read from an index
+        indexes = [models.Index(fields=["name_key", "id"], name="search_document_listing")]
 
 
 class SearchFacetValue(models.Model):
@@ -105,3 +107,34 @@ class SearchCompound(models.Model):
 
     class Meta:
         db_table = "search_compound"
+
+
+class SearchTopTerm(models.Model):
+    """An index term found in so many documents that ranking all of them would cost more than the
+    rest of the page: its best-scoring documents are kept in ``SearchTop`` (``search.toplists``)."""
+
+    term = models.CharField(max_length=200, unique=True)
+    documents = models.PositiveIntegerField(help_text="documents that contained the term when it was listed")
+    # the facet counts of a search for the term alone, as the bounded count gives them (JSON: counts
+    # and whether they are lower bounds), for the count bound they were taken with
+    facets = models.TextField(blank=True)
+    count_limit = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        db_table = "search_top_term"
+
+
+class SearchTop(models.Model):
+    """One of a frequent term's best-scoring documents, with its full-text score for the term alone
+    (the vendor's own: lower is better on SQLite, as bm25() returns it)."""
+
+    term = models.ForeignKey(SearchTopTerm, on_delete=models.CASCADE, db_constraint=False, related_name="+")
+    doc = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, db_constraint=False, related_name="+")
+    score = models.FloatField()
+
+    class Meta:
+        db_table = "search_top"
+        indexes = [
+            models.Index(fields=["term", "score", "doc"], name="search_top_rank"),
+            models.Index(fields=["doc"], name="search_top_doc"),
+        ]

@@ -31,6 +31,7 @@ from .query import MAX_QUERY_LENGTH, ParsedQuery, compound_candidates, join_comp
 
 MAX_PAGE_SIZE = 100
 FEW_RESULTS = 3
+_MARKS = re.compile(f"([{MARK_START}{MARK_END}])")
 _CONTROL = re.compile(r"[\x00-\x01\x04-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -168,18 +169,19 @@ def parse_paging(params, default_size: int = 20) -> tuple[int, int]:
 
 def snippet_html(snippet: str) -> str:
     """Escape everything, then turn the backend's match markers (and only those) into <mark>."""
-    text = _CONTROL.sub("", snippet or "")
-    escaped = html.escape(text, quote=True)
+    escaped = html.escape(_CONTROL.sub("", snippet or ""), quote=True)
     out, open_mark = [], False
-    for char in escaped:
-        if char == MARK_START and not open_mark:
-            out.append("<mark>")
-            open_mark = True
-        elif char == MARK_END and open_mark:
-            out.append("</mark>")
-            open_mark = False
-        elif char not in (MARK_START, MARK_END):
-            out.append(char)
+    for piece in _MARKS.split(escaped):  # text and single markers, in order (a loop per piece, not per character)
+        if piece == MARK_START:
+            if not open_mark:
+                out.append("<mark>")
+                open_mark = True
+        elif piece == MARK_END:
+            if open_mark:
+                out.append("</mark>")
+                open_mark = False
+        else:
+            out.append(piece)
     if open_mark:
         out.append("</mark>")
     return "".join(out)

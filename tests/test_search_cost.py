@@ -137,3 +137,79 @@ def test_a_word_still_being_typed_finds_every_word_it_starts_and_stays_a_prefix_
             make.dataset(name=f"Filler {n}", summary=f"zy{chr(97 + n % 26)}{chr(97 + n // 26)}word")
         assert '"zy"*' in get_backend().match_expression(parse("zy"))
         assert len(api(client, q="zy", page_size=50)["results"]) == MAX_COMPLETIONS + 1
+
+
+@pytest.fixture
+def top_lists(settings):
+    """Lists for every word in 30 or more entries, 25 entries long (the catalogue's scale for the
+    production thresholds of 2,000 and 1,000), with the answer caches off."""
+    settings.SEARCH_TOP_LIST_MIN_DOCUMENTS = 30
+    settings.SEARCH_TOP_LIST_SIZE = 25
+    settings.SEARCH_CACHE_SECONDS = 0
+    settings.LICENSEDB_PAGE_CACHE_SECONDS = 0
+    from search import toplists
+
+    toplists.rebuild()
+    return toplists
+
+
+def ranked_in_full(client, **params):
+    """The same search with every list dropped: every match scored, as before the lists existed."""
+    from django.db import transaction
+
+    from search.models import SearchTopTerm
+
+    with transaction.atomic():
+        SearchTopTerm.objects.all().delete()
+        body = api(client, **params)
+        transaction.set_rollback(True)
+    return body
+
+
+def answer(body):
+    return names(body), body["count"], body["approximate"], body["facets"]
+
+
+@pytest.mark.django_db
+def test_a_word_found_almost_everywhere_pages_from_its_list_exactly_as_ranking_every_match(client, top_lists):
+    from search.models import SearchTopTerm
+
+    words = ["annotations", "annotations ", "research", "youtube "]  # a word being typed, and finished
+    if connection.vendor == "sqlite":
+        assert SearchTopTerm.objects.count() > 10
+    for word in words:
+        # pages 1 and 2 lie inside the 25-entry list, page 3 runs past it; a filter narrows the list
+        for params in ({"page": 1}, {"page": 2}, {"page": 3}, {"platform": "youtube"}, {"page": 2, "status": "available"}):
+            listed = api(client, q=word, page_size=10, **params)
+            assert listed["results"], (word, params)
+            assert answer(listed) == answer(ranked_in_full(client, q=word, page_size=10, **params)), (word, params)
+    if connection.vendor == "sqlite":
+        with CaptureQueriesContext(connection) as ctx:
+            api(client, q="annotations ", page_size=10)
+        sql = [q["sql"] for q in ctx.captured_queries]
+        assert any("FROM search_top t" in s for s in sql)
+        assert not any("bm25" in s for s in sql)  # no match was scored
+        assert not any("search_facet f ON" in s for s in sql)  # and the counts were kept with the list
+
+
+@pytest.mark.django_db
+def test_an_edit_moves_an_entry_into_and_out_of_a_words_list_and_a_new_frequent_word_gets_one(client, make, top_lists):
+    from search.models import SearchTopTerm
+
+    def both(q, **params):
+        listed = api(client, q=q, page_size=10, **params)
+        assert answer(listed) == answer(ranked_in_full(client, q=q, page_size=10, **params))
+        return names(listed)
+
+    heron = make.dataset(name="Heron Set", summary="Research research research, research on research.")
+    assert "Heron Set" in both("research")[:3]
+    heron.summary = "Nothing about the subject any more."
+    heron.save()
+    assert "Heron Set" not in both("research")
+    # a word that crosses the threshold between rebuilds is listed when it does
+    for n in range(30):
+        make.dataset(name=f"Quokka {n}", summary="quokkaish " * (1 + n % 4) + "clips.")
+    assert both("quokkaish")[:1] == ["Quokka 3"]  # four mentions in the shortest text, first by name order
+    assert len(both("quokkaish", page=3)) == 10
+    if connection.vendor == "sqlite":
+        assert SearchTopTerm.objects.filter(term__startswith="quokkaish").exists()

@@ -121,7 +121,8 @@ class SearchBackend:
             return BackendResult(rows=ordered, count=-1)
         matched_sql, params = self._matched(query, filters, any_term)
         extra = self._outside(matched_sql, params, named_ids)  # lifted by name though the text did not match
-        counts, approximate = self.bounded_facet_counts(matched_sql, params, count_limit)
+        stored = self.stored_facet_counts(query, filters, any_term, count_limit)
+        counts, approximate = stored or self.bounded_facet_counts(matched_sql, params, count_limit)
         total = sum(counts.get("status", {}).values())
         if extra:
             for facet, values in self._facets_of(extra).items():
@@ -210,6 +211,25 @@ class SearchBackend:
                 [*params, *skip_params, limit, offset],
             )
             return [row[0] for row in cursor.fetchall()]
+
+    # --- top lists (search.toplists): a backend that ranks from them overrides these ---------------
+
+    ranks_top_lists = False
+
+    def frequent_terms(self, min_documents: int) -> list[tuple[str, int]]:
+        return []
+
+    def document_counts(self, terms: list[str]) -> dict[str, int]:
+        return {}
+
+    def fill_top_list(self, term_id: int, term: str, size: int, count_limit: int | None) -> None:
+        raise NotImplementedError
+
+    def stored_facet_counts(self, query: ParsedQuery, filters, any_term: bool, count_limit: int | None):
+        return None
+
+    def index_terms_of(self, doc_ids: list[int]) -> set[str]:
+        return set()
 
     # --- counting ------------------------------------------------------------------------------------
 

@@ -1,0 +1,104 @@
+"""Ranked lists of the best documents for the index terms found almost everywhere.
+
+Ranking by full-text score walks every match before the first row comes back: a word in half of
+100,000 entries costs its 50,000 scores on every search for it, while a rare one costs a handful.
+For every index term found in at least ``SEARCH_TOP_LIST_MIN_DOCUMENTS`` documents, this keeps its
+``SEARCH_TOP_LIST_SIZE`` best-scoring documents with their scores (the backend's own score for that
+term alone), so a search that comes down to that one term reads a page from an index ordered by
+score: the same rows in the same order as ranking every match, while the page lies inside the list.
+
+The list keeps, beside it, the facet counts of a search for that term alone, as the bounded count
+takes them, so that search skips counting too when no filter is set.
+
+Lists are computed whole, set-based, by the backend (one INSERT ... SELECT per term), at a rebuild,
+and again for every listed term an index write touches (a term the changed documents contain, or
+contained): so a list always holds the term's best documents as of its last computation. A term
+that becomes frequent between rebuilds is listed when a document containing it is indexed.
+Queries the lists cannot answer exactly (several terms, a phrase, a page past the list, a filter
+that leaves fewer rows than the page) are ranked in full, as before. Only the SQLite backend ranks
+from lists so far (its vocabulary table tells when a typed word stands for a single index term);
+on PostgreSQL every search is ranked in full.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import connection
+
+from .models import SearchTop, SearchTopTerm
+
+
+# an index write of more documents than this recomputes every list from the index's vocabulary
+REBUILD_ABOVE = 2000
+
+
+def min_documents() -> int:
+    return int(getattr(settings, "SEARCH_TOP_LIST_MIN_DOCUMENTS", 0) or 0)
+
+
+def size() -> int:
+    return int(getattr(settings, "SEARCH_TOP_LIST_SIZE", 1000))
+
+
+def count_limit() -> int | None:
+    return getattr(settings, "SEARCH_EXACT_COUNT_LIMIT", 1000) or None
+
+
+def _backend():
+    from .backends import get_backend
+
+    return get_backend(connection)
+
+
+def rebuild() -> int:
+    """Drop every list and compute one for each term now frequent enough. Returns the lists made."""
+    SearchTop.objects.all().delete()
+    SearchTopTerm.objects.all().delete()
+    threshold = min_documents()
+    backend = _backend()
+    if not threshold or not backend.ranks_top_lists:
+        return 0
+    frequent = backend.frequent_terms(threshold)
+    SearchTopTerm.objects.bulk_create([SearchTopTerm(term=t, documents=n) for t, n in frequent], batch_size=1000)
+    listed = SearchTopTerm.objects.in_bulk(field_name="term")
+    for term, _ in frequent:
+        backend.fill_top_list(listed[term].pk, term, size(), count_limit())
+    return len(frequent)
+
+
+def refresh(doc_ids: Iterable[int], before: set[int] | None = None) -> int:
+    """Recompute the lists an index write may have changed: the terms ``doc_ids`` contain now, and
+    those whose lists held one of them before (``before``: the term ids, read by
+    :func:`listed_for` ahead of the write). Returns the lists recomputed."""
+    ids = sorted(set(doc_ids))
+    threshold = min_documents()
+    backend = _backend()
+    if not ids or not threshold or not backend.ranks_top_lists:
+        return 0
+    if len(ids) > REBUILD_ABOVE:  # reading the vocabulary once beats tokenising thousands of entries
+        return rebuild()
+    now = backend.index_terms_of(ids)
+    listed = {t.term: t for t in SearchTopTerm.objects.filter(term__in=sorted(now))}
+    stale = set(before or ()) | {t.pk for t in listed.values()}
+    # a term that has become frequent since the last rebuild gets a list of its own
+    for term, n in backend.document_counts([t for t in sorted(now) if t not in listed]).items():
+        if n >= threshold:
+            created = SearchTopTerm.objects.create(term=term, documents=n)
+            stale.add(created.pk)
+    terms = dict(SearchTopTerm.objects.filter(pk__in=stale).values_list("pk", "term"))
+    for term_id, term in sorted(terms.items()):
+        backend.fill_top_list(term_id, term, size(), count_limit())
+    return len(terms)
+
+
+def listed_for(doc_ids: Iterable[int]) -> set[int]:
+    """The lists that hold any of these documents (term ids)."""
+    ids = sorted(set(doc_ids))
+    if not ids or not min_documents():
+        return set()
+    found: set[int] = set()
+    for start in range(0, len(ids), 1000):
+        found |= set(SearchTop.objects.filter(doc_id__in=ids[start : start + 1000]).values_list("term_id", flat=True))
+    return found
