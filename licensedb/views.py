@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from . import history, licensing, presentation, stats, verdict_store
 from .claims import check_claims
@@ -49,9 +53,24 @@ def list_queryset():
     )
 
 
+class RevisionPaginator(Paginator):
+    """A paginator that counts a filtered catalogue once per catalogue revision: the count walks every
+    matching entry (50 ms at 100k), while the page itself is read from the name index and stops."""
+
+    @cached_property
+    def count(self) -> int:
+        items = self.object_list
+        try:
+            sql, params = items.query.sql_with_params()
+        except (AttributeError, EmptyResultSet):
+            return super().count
+        key = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+        return stats.per_revision(f"list-count:{key}", items.count)
+
+
 def paginate(request: HttpRequest, items, per_page: int = LIST_PAGE_SIZE):
     """The requested page, or an error message naming the `page` parameter."""
-    paginator = Paginator(items, per_page)
+    paginator = RevisionPaginator(items, per_page)
     try:
         return paginator.page(whole_number(request.GET.get("page"), "page", minimum=1, maximum=MAX_PAGE, default=1)), None
     except ParameterError as error:

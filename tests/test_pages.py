@@ -226,6 +226,25 @@ def test_list_page_query_count_does_not_grow_with_the_catalogue(client, make):
 
 
 @pytest.mark.django_db
+def test_the_list_counts_its_filter_once_per_catalogue_revision(client, settings, make):
+    settings.LICENSEDB_PAGE_CACHE_SECONDS = 0  # measure the view, not the page cache
+
+    def shown(url):
+        with CaptureQueriesContext(connection) as ctx:
+            page = soup(client.get(url))
+        counted = [q for q in ctx.captured_queries if "COUNT(" in q["sql"]]
+        return page.select_one(".result-count").get_text(" ", strip=True), counted, page
+
+    first, counted, _ = shown("/datasets/?status=available")
+    assert counted  # the first view counts
+    again, counted, _ = shown("/datasets/?status=available&page=2")
+    assert again == first and not counted  # page 2 of the same filter, same revision: no count
+    make.dataset(name="Aardvark Counted Anew")
+    after, counted, _ = shown("/datasets/?status=available")
+    assert counted and int(after.split()[0]) == int(first.split()[0]) + 1  # an edit is a new revision
+
+
+@pytest.mark.django_db
 def test_dataset_page_query_count_is_bounded(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(32):
         client.get("/datasets/panda-70m/")

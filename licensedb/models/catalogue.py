@@ -130,6 +130,8 @@ class Dataset(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # the catalogue list walks this index in name order and stops at its page (no sort of every entry)
+        indexes = [models.Index(fields=["name", "id"], name="dataset_name_order")]
         constraints = [
             choices_check("access", Access, "dataset_access_valid"),
             choices_check("status", Status, "dataset_status_valid"),
