@@ -203,6 +203,41 @@ class Gunicorn:
         self.out.close()
 
 
+class BaselineServer:
+    """The hand-written SQL baseline behind a bare WSGI app (``search.baseline_server``) in gunicorn,
+    with the site's worker count, so that it is timed over HTTP like the API."""
+
+    def __init__(self, base: Path, database_url: str, workers: int, log: Path):
+        self.base, self.database_url, self.workers, self.log = base, database_url, workers, log
+        self.port = free_port()
+
+    def __enter__(self):
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        self.out = open(self.log, "ab")
+        env = {**os.environ, "BASELINE_DATABASE_URL": self.database_url}
+        self.process = subprocess.Popen(
+            [str(gunicorn), "search.baseline_server:app", "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
+             "--access-logfile", "/dev/null", "--timeout", "600"],
+            cwd=self.base, env=env, stdout=self.out, stderr=self.out)
+        wait_until_up(self.port, "/healthz", self.process)
+        return self
+
+    @staticmethod
+    def path(q: str, filter_value=None) -> str:
+        params = {"q": q}
+        if filter_value:
+            params.update(facet=filter_value[0], value=filter_value[1])
+        return "/?" + urlencode(params)
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.out.close()
+
+
 class Datasette:
     """Datasette serving the same SQLite file, read-only, from a virtualenv of its own."""
 
@@ -263,7 +298,8 @@ def query_sets(queries: dict[str, list[str]], baseline, per_class: int) -> dict[
     return {name: values for name, values in sets.items() if values}
 
 
-def run_search(port: int, baseline, sets: dict[str, list[str]], requests: int, concurrency: list[int], say) -> dict:
+def run_search(port: int, baseline, sets: dict[str, list[str]], requests: int, concurrency: list[int], say,
+               baseline_port: int | None = None) -> dict:
     out = {}
     for name, qs in sets.items():
         filter_value = FILTER if name == "filter_only" else None
@@ -288,10 +324,15 @@ def run_search(port: int, baseline, sets: dict[str, list[str]], requests: int, c
             api_slugs = [r["slug"] for r in api["results"]]
             overlap += len(set(api_slugs) & set(answer.slugs)) / max(1, len(set(api_slugs) | set(answer.slugs)))
         row["baseline"] = base.summary()
+        if baseline_port:  # the same SQL over HTTP, through the same client as the API
+            served = [BaselineServer.path(q, filter_value) for q in qs]
+            drive(baseline_port, served, len(served), 1)
+            row["baseline_http"] = drive(baseline_port, served, max(requests, len(served)), 1).summary()
         row["same_count"] = f"{agree_count}/{len(qs)}"
         row["top20_overlap"] = round(overlap / len(qs), 2)
         out[name] = row
-        say(f"  {name:<12} api p50 {row['c1']['p50_ms']:>8.1f} ms   baseline p50 {base.p50:>8.1f} ms")
+        served = f"   over HTTP {row['baseline_http']['p50_ms']:>6.1f} ms" if "baseline_http" in row else ""
+        say(f"  {name:<12} api p50 {row['c1']['p50_ms']:>8.1f} ms   baseline p50 {base.p50:>8.1f} ms{served}")
     return out
 
 
@@ -364,6 +405,8 @@ def ratios(report: dict, other: dict | None) -> dict:
         r["frequent_over_rare_p50"] = round(search["frequent"]["c1"]["p50_ms"] / max(0.01, search["rare"]["c1"]["p50_ms"]), 2)
     r["api_over_baseline_p50"] = {name: round(row["c1"]["p50_ms"] / max(0.01, row["baseline"]["p50_ms"]), 2)
                                   for name, row in search.items()}
+    r["api_over_baseline_http_p50"] = {name: round(row["c1"]["p50_ms"] / max(0.01, row["baseline_http"]["p50_ms"]), 2)
+                                       for name, row in search.items() if "baseline_http" in row}
     ds = report.get("datasette") or {}
     if ds:
         ours = [search[n][f"c{top}"]["rps"] for n in ds if n in search]
@@ -393,13 +436,16 @@ def markdown(report: dict) -> str:
              f"caches off; {report['requests']} requests per row and concurrency; command: `{report['command']}`", ""]
     if report.get("search"):
         head = "| query class | " + " | ".join(f"c={c} p50 | c={c} p95 | c={c} req/s" for c in cs)
-        head += " | baseline p50 | baseline p95 | API/baseline | same count | top-20 overlap |"
-        lines += ["## Search API (`/api/v1/search/`)", "", head, "|---" * (1 + 3 * len(cs) + 5) + "|"]
+        head += (" | baseline p50 | baseline p95 | API/baseline | baseline over HTTP p50 | API/baseline over HTTP"
+                 " | same count | top-20 overlap |")
+        lines += ["## Search API (`/api/v1/search/`)", "", head, "|---" * (1 + 3 * len(cs) + 7) + "|"]
         for name, row in report["search"].items():
             cells = " | ".join(f"{row[f'c{c}']['p50_ms']} | {row[f'c{c}']['p95_ms']} | {row[f'c{c}']['rps']}" for c in cs)
             ratio = report["ratios"]["api_over_baseline_p50"].get(name)
+            http_ratio = report["ratios"].get("api_over_baseline_http_p50", {}).get(name, "")
+            http_p50 = row.get("baseline_http", {}).get("p50_ms", "")
             lines.append(f"| {name} | {cells} | {row['baseline']['p50_ms']} | {row['baseline']['p95_ms']} | {ratio} | "
-                         f"{row['same_count']} | {row['top20_overlap']} |")
+                         f"{http_p50} | {http_ratio} | {row['same_count']} | {row['top20_overlap']} |")
         lines.append("")
     if report.get("datasette"):
         lines += [f"## Datasette on the same SQLite file (`?_search=`)", "",
@@ -485,7 +531,9 @@ def run(base: Path, options: Options, url: str, say) -> dict:
     with Gunicorn(base, url, options.workers, out / "gunicorn.log") as server:
         say(f"gunicorn on 127.0.0.1:{server.port} ({options.workers} workers), {vendor}, {options.size} datasets")
         if options.search:
-            report["search"] = run_search(server.port, baseline, sets, options.requests, concurrency, say)
+            with BaselineServer(base, url, options.workers, out / "baseline.log") as served:
+                report["search"] = run_search(server.port, baseline, sets, options.requests, concurrency, say,
+                                              baseline_port=served.port)
         if options.pages:
             report["pages"] = run_pages(server.port, catalogue_info(baseline, options.size), options.requests,
                                         concurrency, say)

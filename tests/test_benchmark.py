@@ -30,7 +30,7 @@ def test_benchsearch_measures_every_query_class_and_page_and_its_baseline_agrees
 
     assert set(report["search"]) == set(httpbench.SEARCH_CLASSES)
     for name, row in report["search"].items():
-        for column in ("c1", "c2", "baseline"):
+        for column in ("c1", "c2", "baseline", "baseline_http"):
             assert row[column]["p50_ms"] > 0 and row[column]["rps"] > 0, (name, column)
         # the hand-written SQL finds the same number of entries as the API for every query
         done, total = row["same_count"].split("/")
@@ -41,6 +41,7 @@ def test_benchsearch_measures_every_query_class_and_page_and_its_baseline_agrees
     assert all(row["c2"]["p50_ms"] > 0 for row in report["pages"].values())
     assert report["export"]["first_byte_ms"] > 0 and report["export"]["bytes"] > 0
     assert set(report["ratios"]["api_over_baseline_p50"]) == set(httpbench.SEARCH_CLASSES)
+    assert set(report["ratios"]["api_over_baseline_http_p50"]) == set(httpbench.SEARCH_CLASSES)
     assert "frequent_over_rare_p50" in report["ratios"]
 
 
