@@ -9,8 +9,10 @@ everything (``python manage.py rebuild_search_index``). Both keep the frequent t
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -170,5 +172,22 @@ def _index_handler(dataset_ids: set, _extra: set) -> None:
 deferral.register("search", 20, _index_handler)
 
 
+_paused = threading.local()
+
+
+@contextmanager
+def paused():
+    """Edits inside the block re-index nothing: for a bulk load that ends with ``rebuild()`` (the
+    synthetic catalogue's verdict refresh used to index every entry once before the rebuild did it again)."""
+    before = getattr(_paused, "on", False)
+    _paused.on = True
+    try:
+        yield
+    finally:
+        _paused.on = before
+
+
 def request_index(dataset_ids: Iterable[int]) -> None:
+    if getattr(_paused, "on", False):
+        return
     deferral.submit("search", dataset_ids)

@@ -11,7 +11,9 @@ from licensedb.maintenance import analyze
 from licensedb.models import Dataset
 
 from ... import bench
-from ...indexer import rebuild
+from ... import toplists
+from ...indexer import paused, rebuild
+from ...models import SearchTopTerm
 
 
 class Command(BaseCommand):
@@ -30,6 +32,8 @@ class Command(BaseCommand):
         out = Path(queries_out) if queries_out else None
         if reuse and not flush and out and out.exists() and Dataset.objects.count() == size:
             self.stdout.write(f"Reusing the {size} synthetic datasets already there.")
+            if toplists.min_documents() and not SearchTopTerm.objects.exists():  # made before the lists existed
+                self.stdout.write(f"Listed the best entries of {toplists.rebuild()} frequent words.")
             return
         if flush or (reuse and Dataset.objects.exists()):
             call_command("flush", interactive=False, verbosity=0)
@@ -39,7 +43,8 @@ class Command(BaseCommand):
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
             queries = bench.generate(size)
             self.stdout.write(f"generated {size} datasets in {time.perf_counter() - start:.1f} s")
-            bench.add_verdicts()
+            with paused():  # the rebuild below indexes everything once
+                bench.add_verdicts()
             self.stdout.write(f"verdicts computed at {time.perf_counter() - start:.1f} s")
         self.stdout.write(f"Indexed {rebuild()} synthetic datasets at {time.perf_counter() - start:.1f} s.")
         analyze()
