@@ -164,6 +164,8 @@ def server_env(database_url: str, workers: int) -> dict:
 
 
 class Gunicorn:
+    """The site under gunicorn with production settings (``server_env``), on a free loopback port."""
+
     def __init__(self, base: Path, database_url: str, workers: int, log: Path):
         self.base, self.database_url, self.workers, self.log = base, database_url, workers, log
         self.port = free_port()
@@ -203,13 +205,9 @@ class Gunicorn:
         self.out.close()
 
 
-class BaselineServer:
+class BaselineServer(Gunicorn):
     """The hand-written SQL baseline behind a bare WSGI app (``search.baseline_server``) in gunicorn,
     with the site's worker count, so that it is timed over HTTP like the API."""
-
-    def __init__(self, base: Path, database_url: str, workers: int, log: Path):
-        self.base, self.database_url, self.workers, self.log = base, database_url, workers, log
-        self.port = free_port()
 
     def __enter__(self):
         gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -228,14 +226,6 @@ class BaselineServer:
         if filter_value:
             params.update(facet=filter_value[0], value=filter_value[1])
         return "/?" + urlencode(params)
-
-    def __exit__(self, *exc):
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.out.close()
 
 
 class Datasette:
