@@ -40,13 +40,13 @@ def index(dataset_ids: Iterable[int]) -> int:
     """Re-index these datasets (dropping any that are no longer published). Returns documents written."""
     ids = sorted(set(dataset_ids))
     written = 0
-    listed = toplists.listed_for(ids)  # the lists these documents are in before the write
+    before = toplists.terms_of(ids)  # their words before the write: lists of words they lose change too
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         with transaction.atomic():
             written += _write(docs.build(chunk), chunk)
     with transaction.atomic():
-        toplists.refresh(ids, listed)  # once for the whole write: a list is recomputed once, not per chunk
+        toplists.refresh(ids, before)  # once for the whole write: a list is recomputed once, not per chunk
     bump_version()
     return written
 

@@ -68,10 +68,11 @@ def rebuild() -> int:
     return len(frequent)
 
 
-def refresh(doc_ids: Iterable[int], before: set[int] | None = None) -> int:
-    """Recompute the lists an index write may have changed: the terms ``doc_ids`` contain now, and
-    those whose lists held one of them before (``before``: the term ids, read by
-    :func:`listed_for` ahead of the write). Returns the lists recomputed."""
+def refresh(doc_ids: Iterable[int], before: set[str] | None = None) -> int:
+    """Recompute the lists an index write may have changed: those of every term the written documents
+    contain now or contained before (``before``: their index terms read by :func:`terms_of` ahead of
+    the write). A document that only held a term, outside its best ones, still changes the term's facet
+    counts when it goes or loses the word. Returns the lists recomputed."""
     ids = sorted(set(doc_ids))
     threshold = min_documents()
     backend = _backend()
@@ -80,25 +81,26 @@ def refresh(doc_ids: Iterable[int], before: set[int] | None = None) -> int:
     if len(ids) > REBUILD_ABOVE:  # reading the vocabulary once beats tokenising thousands of entries
         return rebuild()
     now = backend.index_terms_of(ids)
-    listed = {t.term: t for t in SearchTopTerm.objects.filter(term__in=sorted(now))}
-    stale = set(before or ()) | {t.pk for t in listed.values()}
+    touched = sorted(now | set(before or ()))
+    listed: dict[str, int] = {}
+    for start in range(0, len(touched), 500):
+        listed.update(SearchTopTerm.objects.filter(term__in=touched[start : start + 500]).values_list("term", "pk"))
+    stale = set(listed.values())
     # a term that has become frequent since the last rebuild gets a list of its own
     for term, n in backend.document_counts([t for t in sorted(now) if t not in listed]).items():
         if n >= threshold:
-            created = SearchTopTerm.objects.create(term=term, documents=n)
-            stale.add(created.pk)
+            stale.add(SearchTopTerm.objects.create(term=term, documents=n).pk)
     terms = dict(SearchTopTerm.objects.filter(pk__in=stale).values_list("pk", "term"))
     for term_id, term in sorted(terms.items()):
         backend.fill_top_list(term_id, term, size(), count_limit())
     return len(terms)
 
 
-def listed_for(doc_ids: Iterable[int]) -> set[int]:
-    """The lists that hold any of these documents (term ids)."""
+def terms_of(doc_ids: Iterable[int]) -> set[str]:
+    """The index terms these documents hold now, when an index write of them will refresh lists one
+    by one (read before the write, so that :func:`refresh` also sees the words they lose)."""
     ids = sorted(set(doc_ids))
-    if not ids or not min_documents():
+    backend = _backend()
+    if not ids or not min_documents() or not backend.ranks_top_lists or len(ids) > REBUILD_ABOVE:
         return set()
-    found: set[int] = set()
-    for start in range(0, len(ids), 1000):
-        found |= set(SearchTop.objects.filter(doc_id__in=ids[start : start + 1000]).values_list("term_id", flat=True))
-    return found
+    return backend.index_terms_of(ids)
