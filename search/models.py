@@ -136,5 +136,4 @@ class SearchTop(models.Model):
         db_table = "search_top"
         indexes = [
             models.Index(fields=["term", "score", "doc"], name="search_top_rank"),
-            models.Index(fields=["doc"], name="search_top_doc"),
         ]

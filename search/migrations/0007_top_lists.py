@@ -52,8 +52,4 @@ class Migration(migrations.Migration):
             model_name='searchtop',
             index=models.Index(fields=['term', 'score', 'doc'], name='search_top_rank'),
         ),
-        migrations.AddIndex(
-            model_name='searchtop',
-            index=models.Index(fields=['doc'], name='search_top_doc'),
-        ),
     ]
