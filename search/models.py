@@ -109,6 +109,20 @@ class SearchCompound(models.Model):
         db_table = "search_compound"
 
 
+class SearchLexeme(models.Model):
+    """An index term of PostgreSQL's document vectors (a lexeme), with the documents holding it when
+    the vocabulary was last read whole. PostgreSQL keeps no vocabulary a query can look a prefix up
+    in, so the backend keeps this one for the top lists (``search.toplists``): read at a rebuild, added
+    to on every index write, never pruned in between. SQLite reads FTS5's own (fts5vocab) and leaves
+    this table empty."""
+
+    term = models.TextField(unique=True)
+    documents = models.PositiveIntegerField(default=0, help_text="documents holding it at the last rebuild (0: added since)")
+
+    class Meta:
+        db_table = "search_lexeme"
+
+
 class SearchTopTerm(models.Model):
     """An index term found in so many documents that ranking all of them would cost more than the
     rest of the page: its best-scoring documents are kept in ``SearchTop`` (``search.toplists``)."""

@@ -17,9 +17,13 @@ counts are recounted only when the write changed which documents hold the term o
 that does (a renamed platform changes the entries' text, not their facets). A term
 that becomes frequent between rebuilds is listed when a document containing it is indexed.
 Queries the lists cannot answer exactly (several terms, a phrase, a page past the list, a filter
-that leaves fewer rows than the page) are ranked in full, as before. Only the SQLite backend ranks
-from lists so far (its vocabulary table tells when a typed word stands for a single index term);
-on PostgreSQL every search is ranked in full.
+that leaves fewer rows than the page) are ranked in full, as before.
+
+A list stands in for a search only when the typed word stands for its one index term, which takes a
+vocabulary of the index: SQLite's FTS5 keeps one (fts5vocab); on PostgreSQL the backend keeps its own
+(``search_lexeme``), read from the vectors at a rebuild and added to on every index write, never
+pruned between rebuilds: a term no document holds any more can only make a prefix look ambiguous,
+so that search is ranked in full, never answered from the wrong list.
 """
 
 from __future__ import annotations
@@ -62,11 +66,11 @@ def rebuild() -> int:
     threshold = min_documents()
     if not threshold or not backend.ranks_top_lists:
         return 0
+    backend.rebuild_vocabulary()
     frequent = backend.frequent_terms(threshold)
     SearchTopTerm.objects.bulk_create([SearchTopTerm(term=t, documents=n) for t, n in frequent], batch_size=1000)
-    listed = SearchTopTerm.objects.in_bulk(field_name="term")
-    for term, _ in frequent:
-        backend.fill_top_list(listed[term].pk, term, size(), count_limit())
+    listed = dict(SearchTopTerm.objects.values_list("term", "pk"))
+    backend.fill_top_lists(listed, size(), count_limit())
     return len(frequent)
 
 
@@ -103,6 +107,7 @@ def refresh(doc_ids: Iterable[int], before: Snapshot | None = None) -> int:
     before = before or Snapshot()
     now = Snapshot(backend.index_terms_of(ids), _facets_of(ids))
     held_now = set().union(*now.terms.values())
+    backend.add_to_vocabulary(held_now)
     touched = sorted(held_now | set().union(*before.terms.values()))
     recount: set[str] = set()  # terms whose facet counts may have changed
     gained: set[str] = set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -226,9 +227,21 @@ class SearchBackend:
             )
             return [row[0] for row in cursor.fetchall()]
 
-    # --- top lists (search.toplists): a backend that ranks from them overrides these ---------------
+    # --- top lists (search.toplists): a backend that ranks from them overrides the first group -------
 
     ranks_top_lists = False
+
+    def single_index_term(self, query: ParsedQuery) -> str | None:
+        """The one index term a query comes down to (a single word, or the start of a word only one
+        index term begins with), or None."""
+        return None
+
+    def rebuild_vocabulary(self) -> None:
+        """Read again, from the whole index, the index terms and how many documents hold each (for a
+        backend whose full-text engine keeps no vocabulary of its own)."""
+
+    def add_to_vocabulary(self, terms: set[str]) -> None:
+        """Index terms that documents just written hold, so the vocabulary never misses one."""
 
     def frequent_terms(self, min_documents: int) -> list[tuple[str, int]]:
         return []
@@ -239,11 +252,57 @@ class SearchBackend:
     def fill_top_list(self, term_id: int, term: str, size: int, count_limit: int | None, facets: bool = True) -> None:
         raise NotImplementedError
 
-    def stored_facet_counts(self, query: ParsedQuery, filters, any_term: bool, count_limit: int | None):
-        return None
+    def fill_top_lists(self, listed: dict[str, int], size: int, count_limit: int | None) -> None:
+        """Every list at once (``listed``: term -> its SearchTopTerm id), after a rebuild emptied them."""
+        for term, term_id in sorted(listed.items()):
+            self.fill_top_list(term_id, term, size, count_limit)
 
     def index_terms_of(self, doc_ids: list[int]) -> dict[int, set[str]]:
         return {}
+
+    # shared: reading a page and the counts from a list
+
+    def _listed_ids(self, query, filters, offset: int, limit: int, any_term: bool, exclude) -> list[int] | None:
+        """The page from the list of the one term the query comes down to, or None (rank in full)."""
+        from .. import toplists
+
+        term = None if any_term else self.single_index_term(query)
+        if term is None or offset + limit > toplists.size():
+            return None
+        return self._top_from_list(term, filters, offset, limit, exclude)
+
+    def _top_from_list(self, term: str, filters, offset: int, limit: int, exclude) -> list[int] | None:
+        """The page from the term's list, or None when the list cannot give the whole page (no list,
+        or a filter leaves fewer listed documents than the page needs)."""
+        where, params = filter_sql(filters, "t.doc_id", "%s")
+        skip, skip_params = self.exclusion("t.doc_id", exclude)
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM search_top_term WHERE term = %s", [term])
+            found = cursor.fetchone()
+            if found is None:
+                return None
+            cursor.execute(
+                f"SELECT t.doc_id FROM search_top t WHERE t.term_id = %s{where}{skip} "
+                f"ORDER BY t.score, t.doc_id LIMIT %s OFFSET %s",
+                [found[0], *params, *skip_params, limit, offset],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        return ids if len(ids) == limit else None
+
+    def stored_facet_counts(self, query: ParsedQuery, filters, any_term: bool, count_limit: int | None):
+        """The facet counts kept with a listed term, for a search for that term alone, or None."""
+        if filters or any_term or count_limit is None:
+            return None
+        term = self.single_index_term(query)
+        if term is None:
+            return None
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT facets FROM search_top_term WHERE term = %s AND count_limit = %s", [term, count_limit])
+            found = cursor.fetchone()
+        if not found or not found[0]:
+            return None
+        stored = json.loads(found[0])
+        return stored["counts"], stored["approximate"]
 
     # --- counting ------------------------------------------------------------------------------------
 

@@ -7,7 +7,6 @@ from contextlib import contextmanager
 
 from django.db import OperationalError
 
-from .. import toplists
 from ..query import ParsedQuery, Phrase, Term
 from ..text import similarity
 from .base import RESULT_COLUMNS, TIER_TEXT, SearchBackend, filter_sql
@@ -170,11 +169,9 @@ class SQLiteBackend(SearchBackend):
     def _top_ids(self, query, filters, offset, limit, any_term, exclude) -> list[int]:
         if query.is_empty:
             return self._listing_ids(filters, offset, limit, exclude)
-        term = None if any_term else self.single_index_term(query)
-        if term is not None and offset + limit <= toplists.size():
-            listed = self._top_from_list(term, filters, offset, limit, exclude)
-            if listed is not None:
-                return listed
+        listed = self._listed_ids(query, filters, offset, limit, any_term, exclude)
+        if listed is not None:
+            return listed
         where, params = filter_sql(filters, "+search_fts.rowid", "%s")  # see _matched
         skip, skip_params = self.exclusion("search_fts.rowid", exclude)
         with self.connection.cursor() as cursor:
@@ -209,24 +206,6 @@ class SQLiteBackend(SearchBackend):
         with self.connection.cursor() as cursor:
             self._ensure_helpers(cursor)
             return self._stems(cursor, [word])[word]
-
-    def _top_from_list(self, term: str, filters, offset: int, limit: int, exclude) -> list[int] | None:
-        """The page from the term's list, or None when the list cannot give the whole page (no list,
-        or a filter leaves fewer listed documents than the page needs)."""
-        where, params = filter_sql(filters, "t.doc_id", "%s")
-        skip, skip_params = self.exclusion("t.doc_id", exclude)
-        with self.connection.cursor() as cursor:
-            cursor.execute("SELECT id FROM search_top_term WHERE term = %s", [term])
-            found = cursor.fetchone()
-            if found is None:
-                return None
-            cursor.execute(
-                f"SELECT t.doc_id FROM search_top t WHERE t.term_id = %s{where}{skip} "
-                f"ORDER BY t.score, t.doc_id LIMIT %s OFFSET %s",
-                [found[0], *params, *skip_params, limit, offset],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-        return ids if len(ids) == limit else None
 
     def frequent_terms(self, min_documents: int) -> list[tuple[str, int]]:
         """Index terms found in at least this many documents that a quoted query matches exactly."""
@@ -264,21 +243,6 @@ class SQLiteBackend(SearchBackend):
             if facets:
                 cursor.execute("UPDATE search_top_term SET facets = %s, count_limit = %s WHERE id = %s",
                                [json.dumps({"counts": counts, "approximate": approximate}), count_limit, term_id])
-
-    def stored_facet_counts(self, query: ParsedQuery, filters, any_term: bool, count_limit: int | None):
-        """The facet counts kept with a listed term, for a search for that term alone, or None."""
-        if filters or any_term or count_limit is None:
-            return None
-        term = self.single_index_term(query)
-        if term is None:
-            return None
-        with self.connection.cursor() as cursor:
-            cursor.execute("SELECT facets FROM search_top_term WHERE term = %s AND count_limit = %s", [term, count_limit])
-            found = cursor.fetchone()
-        if not found or not found[0]:
-            return None
-        stored = json.loads(found[0])
-        return stored["counts"], stored["approximate"]
 
     def index_terms_of(self, doc_ids: list[int]) -> dict[int, set[str]]:
         """The index terms each of these documents' text holds now (through the index's own tokenizer)."""
