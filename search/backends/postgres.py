@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import contextmanager
 
 from .. import toplists
 from ..query import ParsedQuery, Phrase, Term
@@ -49,6 +50,21 @@ class PostgresBackend(SearchBackend):
         if tables:
             with self.connection.cursor() as cursor:
                 cursor.execute("TRUNCATE " + ", ".join(self.connection.ops.quote_name(t) for t in tables))
+
+    @contextmanager
+    def bulk_load(self):
+        """After the rebuild: the GIN indexes' pending lists merged into the indexes, and the index
+        tables analysed. A GIN index takes a bulk insert into an unsorted pending list that every
+        search must read through; 10,000 documents left 446 pending pages, which made the planner
+        scan every document for a rare word (33 ms instead of 0.06 ms)."""
+        yield
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'gin' "
+                "AND i.indrelid IN ('search_document'::regclass, 'search_term'::regclass)"
+            )
+            cursor.execute("ANALYZE search_document, search_term, search_name, search_facet, search_facet_value, search_compound")
 
     def match_expression(self, query: ParsedQuery, any_term: bool = False) -> str:
         parts = [_term(t) for t in query.terms] + [_phrase(p) for p in query.phrases]
@@ -237,6 +253,8 @@ class PostgresBackend(SearchBackend):
             with self.connection.cursor() as cursor:
                 cursor.execute("UPDATE search_top_term SET facets = %s, count_limit = %s WHERE id = %s",
                                [json.dumps({"counts": counts, "approximate": approximate}), count_limit, listed[term]])
+        with self.connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_top, search_top_term, search_lexeme")
 
     def index_terms_of(self, doc_ids: list[int]) -> dict[int, set[str]]:
         """The lexemes each of these documents' vector holds now."""
