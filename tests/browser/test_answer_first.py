@@ -91,7 +91,9 @@ def test_the_table_view_sorts_filters_exports_fits_a_phone_and_answers_the_home_
     page.get_by_role("button", name="Apply").click()
     expected = EffectiveVerdict.objects.filter(
         dataset__publication="published", commercial_training__in=("allowed", "conditional")).count()
-    expect(table.locator("tbody tr")).to_have_count(expected)
+    expect(table.locator("tbody tr")).to_have_count(min(expected, 100))  # 100 rows a page
+    if expected > 100:
+        expect(page.locator("a[rel=next]")).to_be_visible()
     cells = table.locator("tbody tr td:nth-child(5) .verdict-label").all_inner_texts()
     assert set(cells) <= {"Allowed", "Conditional"}
     expect(page.locator(".export-link")).to_have_attribute("href", "/export/catalogue.csv?usable_for=commercial_training")
