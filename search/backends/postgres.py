@@ -214,9 +214,6 @@ class PostgresBackend(SearchBackend):
         negated, so that the list reads best first in ascending order, as on SQLite), and the facet
         counts of a search for it as ``bounded_facet_counts`` takes them (kept with ``facets=False``)."""
         literal = _literal(term)
-        if facets:
-            counts, approximate = self.bounded_facet_counts(
-                "SELECT d.id FROM search_document d WHERE d.vector @@ %s::tsquery", [literal], count_limit)
         with self.connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_top WHERE term_id = %s", [term_id])
             cursor.execute(
@@ -225,9 +222,16 @@ class PostgresBackend(SearchBackend):
                 "ORDER BY ts_rank_cd(d.vector, q, 1) DESC, d.id LIMIT %s",
                 [term_id, literal, size],
             )
-            if facets:
-                cursor.execute("UPDATE search_top_term SET facets = %s, count_limit = %s WHERE id = %s",
-                               [json.dumps({"counts": counts, "approximate": approximate}), count_limit, term_id])
+        if facets:
+            self._keep_facet_counts(term_id, term, count_limit)
+
+    def _keep_facet_counts(self, term_id: int, term: str, count_limit: int | None) -> None:
+        """The facet counts of a search for the lexeme alone, kept with its list."""
+        counts, approximate = self.bounded_facet_counts(
+            "SELECT d.id FROM search_document d WHERE d.vector @@ %s::tsquery", [_literal(term)], count_limit)
+        with self.connection.cursor() as cursor:
+            cursor.execute("UPDATE search_top_term SET facets = %s, count_limit = %s WHERE id = %s",
+                           [json.dumps({"counts": counts, "approximate": approximate}), count_limit, term_id])
 
     def fill_top_lists(self, listed: dict[str, int], size: int, count_limit: int | None) -> None:
         """All lists, LISTS_PER_PASS terms per statement: one pass over the documents' lexemes scores
@@ -248,11 +252,7 @@ class PostgresBackend(SearchBackend):
                     [chunk, [listed[t] for t in chunk], [_literal(t) for t in chunk], size],
                 )
         for term in terms:
-            counts, approximate = self.bounded_facet_counts(
-                "SELECT d.id FROM search_document d WHERE d.vector @@ %s::tsquery", [_literal(term)], count_limit)
-            with self.connection.cursor() as cursor:
-                cursor.execute("UPDATE search_top_term SET facets = %s, count_limit = %s WHERE id = %s",
-                               [json.dumps({"counts": counts, "approximate": approximate}), count_limit, listed[term]])
+            self._keep_facet_counts(listed[term], term, count_limit)
         with self.connection.cursor() as cursor:
             cursor.execute("ANALYZE search_top, search_top_term, search_lexeme")
 
