@@ -289,6 +289,14 @@ class SearchBackend:
             ids = [row[0] for row in cursor.fetchall()]
         return ids if len(ids) == limit else None
 
+    def keep_facet_counts(self, term_id: int, matched_sql: str, params: list, count_limit: int | None) -> None:
+        """Keep with a term's list the facet counts of a search for the term alone (``matched_sql``
+        selects its matches), as ``bounded_facet_counts`` takes them: what ``stored_facet_counts`` reads."""
+        counts, approximate = self.bounded_facet_counts(matched_sql, params, count_limit)
+        with self.connection.cursor() as cursor:
+            cursor.execute("UPDATE search_top_term SET facets = %s, count_limit = %s WHERE id = %s",
+                           [json.dumps({"counts": counts, "approximate": approximate}), count_limit, term_id])
+
     def stored_facet_counts(self, query: ParsedQuery, filters, any_term: bool, count_limit: int | None):
         """The facet counts kept with a listed term, for a search for that term alone, or None."""
         if filters or any_term or count_limit is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from contextlib import contextmanager
 
@@ -223,15 +222,11 @@ class PostgresBackend(SearchBackend):
                 [term_id, literal, size],
             )
         if facets:
-            self._keep_facet_counts(term_id, term, count_limit)
+            self._keep_lexeme_facets(term_id, term, count_limit)
 
-    def _keep_facet_counts(self, term_id: int, term: str, count_limit: int | None) -> None:
-        """The facet counts of a search for the lexeme alone, kept with its list."""
-        counts, approximate = self.bounded_facet_counts(
-            "SELECT d.id FROM search_document d WHERE d.vector @@ %s::tsquery", [_literal(term)], count_limit)
-        with self.connection.cursor() as cursor:
-            cursor.execute("UPDATE search_top_term SET facets = %s, count_limit = %s WHERE id = %s",
-                           [json.dumps({"counts": counts, "approximate": approximate}), count_limit, term_id])
+    def _keep_lexeme_facets(self, term_id: int, term: str, count_limit: int | None) -> None:
+        self.keep_facet_counts(term_id, "SELECT d.id FROM search_document d WHERE d.vector @@ %s::tsquery",
+                               [_literal(term)], count_limit)
 
     def fill_top_lists(self, listed: dict[str, int], size: int, count_limit: int | None) -> None:
         """All lists, LISTS_PER_PASS terms per statement: one pass over the documents' lexemes scores
@@ -252,7 +247,7 @@ class PostgresBackend(SearchBackend):
                     [chunk, [listed[t] for t in chunk], [_literal(t) for t in chunk], size],
                 )
         for term in terms:
-            self._keep_facet_counts(listed[term], term, count_limit)
+            self._keep_lexeme_facets(listed[term], term, count_limit)
         with self.connection.cursor() as cursor:
             cursor.execute("ANALYZE search_top, search_top_term, search_lexeme")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from contextlib import contextmanager
 
 from django.db import OperationalError
@@ -230,9 +229,6 @@ class SQLiteBackend(SearchBackend):
         """The term's best documents by the same score and order as ``_top_ids`` ranks them, and the
         facet counts of a search for it as ``bounded_facet_counts`` takes them (kept as they are with
         ``facets=False``)."""
-        if facets:
-            counts, approximate = self.bounded_facet_counts(
-                "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s", [_quote(term)], count_limit)
         with self.connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_top WHERE term_id = %s", [term_id])
             cursor.execute(
@@ -240,9 +236,9 @@ class SQLiteBackend(SearchBackend):
                 f"FROM search_fts WHERE search_fts MATCH %s ORDER BY bm25(search_fts, {WEIGHTS}), rowid LIMIT %s",
                 [term_id, _quote(term), size],
             )
-            if facets:
-                cursor.execute("UPDATE search_top_term SET facets = %s, count_limit = %s WHERE id = %s",
-                               [json.dumps({"counts": counts, "approximate": approximate}), count_limit, term_id])
+        if facets:
+            self.keep_facet_counts(term_id, "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH %s",
+                                   [_quote(term)], count_limit)
 
     def index_terms_of(self, doc_ids: list[int]) -> dict[int, set[str]]:
         """The index terms each of these documents' text holds now (through the index's own tokenizer)."""
